@@ -1,0 +1,31 @@
+/*
+ * /fomos/boot.cfg: one "key=value" per line, '#' starts a comment.
+ *
+ * The parser is pure (no I/O, no allocation) so that efi/ can use it before
+ * exiting boot services and the host tests and fuzzer can run it.  Bad lines
+ * are reported through a callback, one message per problem, and skipped; the
+ * rest of the file still applies.
+ */
+#ifndef CFG_H
+#define CFG_H
+
+#include <stdint.h>
+
+#define CFG_VALUE_MAX	32
+
+struct boot_cfg {
+	uint32_t width, height;		/* resolution=WxH; 0 = firmware default */
+	char fault[CFG_VALUE_MAX];	/* fault=KIND: test-only, the kernel faults on purpose after boot */
+};
+
+/* Called once per problem with a full sentence ("boot.cfg line 3: ..."). */
+typedef void cfg_report_fn(void *arg, const char *msg);
+
+void cfg_defaults(struct boot_cfg *cfg);
+
+/* Parses text[0..len) over *cfg (call cfg_defaults first).  Returns the
+ * number of problems reported. */
+int cfg_parse(struct boot_cfg *cfg, const char *text, uint64_t len,
+    cfg_report_fn *report, void *arg);
+
+#endif

@@ -1,0 +1,128 @@
+#include "display.h"
+#include "kmem.h"
+#include "lib.h"
+
+/* Set by display_init; layers and damage change at run time. */
+static struct display {
+	int ready;
+	volatile uint32_t *fb;		/* video memory */
+	uint32_t *frame;		/* composed picture, 0xAARRGGBB, width x height */
+	uint32_t width, height, stride;	/* stride: the framebuffer's, in pixels */
+	uint32_t format;		/* enum fb_format */
+	uint32_t shift[3], bits[3];	/* FB_BITMASK: red, green, blue placement */
+	struct compose_layer *layers[DISPLAY_MAX_LAYERS];
+	uint32_t layer_count;
+	struct compose_rect damage;
+} dsp;
+
+static void display_mask(uint32_t mask, uint32_t *shift, uint32_t *bits)
+{
+	*shift = *bits = 0;
+	if (!mask)
+		return;
+	while (!(mask & (1u << *shift)))
+		(*shift)++;
+	while (*shift + *bits < 32 && (mask & (1u << (*shift + *bits))))
+		(*bits)++;
+}
+
+int display_init(const struct boot_fb *fb)
+{
+	if (fb->format == FB_NONE || !fb->base || fb->width < 64 || fb->height < 64)
+		return -1;
+	dsp.frame = kcalloc((uint64_t)fb->width * fb->height, 4);
+	if (!dsp.frame)
+		return -1;
+	dsp.fb = (volatile uint32_t *)(uintptr_t)fb->base;
+	dsp.width = fb->width;
+	dsp.height = fb->height;
+	dsp.stride = fb->stride;
+	dsp.format = fb->format;
+	display_mask(fb->red_mask, &dsp.shift[0], &dsp.bits[0]);
+	display_mask(fb->green_mask, &dsp.shift[1], &dsp.bits[1]);
+	display_mask(fb->blue_mask, &dsp.shift[2], &dsp.bits[2]);
+	dsp.ready = 1;
+	return 0;
+}
+
+int display_ready(void) { return dsp.ready; }
+uint32_t display_width(void) { return dsp.width; }
+uint32_t display_height(void) { return dsp.height; }
+
+int display_add_layer(struct compose_layer *l)
+{
+	if (dsp.layer_count == DISPLAY_MAX_LAYERS)
+		return -1;
+	dsp.layers[dsp.layer_count++] = l;
+	display_damage((struct compose_rect){ l->x, l->y, l->x + (int32_t)l->width, l->y + (int32_t)l->height });
+	return 0;
+}
+
+void display_remove_layer(struct compose_layer *l)
+{
+	uint32_t i;
+
+	for (i = 0; i < dsp.layer_count; i++) {
+		if (dsp.layers[i] != l)
+			continue;
+		memmove(&dsp.layers[i], &dsp.layers[i + 1], (dsp.layer_count - i - 1) * sizeof(l));
+		dsp.layer_count--;
+		display_damage((struct compose_rect){ l->x, l->y, l->x + (int32_t)l->width, l->y + (int32_t)l->height });
+		return;
+	}
+}
+
+void display_damage(struct compose_rect r)
+{
+	dsp.damage = compose_union(dsp.damage, r);
+}
+
+static uint32_t display_convert(uint32_t argb)
+{
+	uint32_t r = argb >> 16 & 0xff, g = argb >> 8 & 0xff, b = argb & 0xff;
+
+	switch (dsp.format) {
+	case FB_BGRX: return argb & 0xffffff;
+	case FB_RGBX: return r | g << 8 | b << 16;
+	}
+	return (r >> (8 - MIN(dsp.bits[0], 8u))) << dsp.shift[0] |
+	    (g >> (8 - MIN(dsp.bits[1], 8u))) << dsp.shift[1] |
+	    (b >> (8 - MIN(dsp.bits[2], 8u))) << dsp.shift[2];
+}
+
+void display_flush(void)
+{
+	struct compose_rect r = dsp.damage;
+	int32_t x, y;
+
+	if (!dsp.ready)
+		return;
+	r = compose_clip(r, (struct compose_rect){ 0, 0, (int32_t)dsp.width, (int32_t)dsp.height });
+	dsp.damage = (struct compose_rect){ 0, 0, 0, 0 };
+	if (compose_empty(r))
+		return;
+	compose_rect(dsp.frame, dsp.width, dsp.width, dsp.height,
+	    (const struct compose_layer *const *)dsp.layers, dsp.layer_count, r, 0xff000000u);
+	/* Video memory is written once per pixel and never read (reads from it
+	 * are very slow on real hardware). */
+	for (y = r.y0; y < r.y1; y++) {
+		const uint32_t *s = dsp.frame + (uint64_t)y * dsp.width;
+		volatile uint32_t *d = dsp.fb + (uint64_t)y * dsp.stride;
+
+		if (dsp.format == FB_BGRX) {
+			memcpy((void *)(d + r.x0), s + r.x0, (uint64_t)(r.x1 - r.x0) * 4);
+			continue;
+		}
+		for (x = r.x0; x < r.x1; x++)
+			d[x] = display_convert(s[x]);
+	}
+}
+
+void display_panic(void)
+{
+	if (!dsp.ready)
+		return;
+	dsp.layer_count = MIN(dsp.layer_count, 1u);
+	dsp.damage = (struct compose_rect){ 0, 0, (int32_t)dsp.width, (int32_t)dsp.height };
+	display_flush();
+}

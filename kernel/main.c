@@ -1,0 +1,143 @@
+/*
+ * kernel_main: from the firmware's machine to ours.
+ *
+ * Order matters.  We arrive on the firmware's stack, under its GDT, IDT and
+ * page tables, all in boot-services memory.  So: serial and the pmm first
+ * (from free RAM only), then our own stack; on it, our GDT, IDT and page
+ * tables; only then is boot-services memory released to the pmm.
+ */
+#include "acpi.h"
+#include "boot.h"
+#include "console.h"
+#include "cpu.h"
+#include "display.h"
+#include "kmem.h"
+#include "lib.h"
+#include "log.h"
+#include "monitor.h"
+#include "paging.h"
+#include "panic.h"
+#include "pmm.h"
+#include "serial.h"
+#include "timer.h"
+#include "trap.h"
+
+#define KSTACK_PAGES	16	/* 64 KiB, with an unmapped guard page below */
+
+static uint64_t main_guard;	/* the page below the kernel stack */
+
+static const char *const main_fb_formats[] = { "none", "RGBX", "BGRX", "bitmask" };
+
+static void main_log_memory(const struct boot_info *bi)
+{
+	uint64_t usable = 0;
+	uint32_t i;
+
+	for (i = 0; i < bi->region_count; i++) {
+		uint32_t t = bi->regions[i].type;
+
+		if (t == MEM_USABLE || t == MEM_BOOT_SERVICES || t == MEM_LOADER)
+			usable += bi->regions[i].pages * PAGE_SIZE;
+	}
+	klog("mem: %llu MiB usable (%u regions in the memory map)\n", usable >> 20, bi->region_count);
+}
+
+/* Overflows the kernel stack into its guard page. */
+static uint64_t main_recurse(uint64_t depth)
+{
+	volatile uint8_t pad[512];
+
+	pad[0] = (uint8_t)depth;
+	if (depth == UINT64_MAX)	/* never true; keeps clang from calling this an infinite loop */
+		return pad[0];
+	return main_recurse(depth + 1) + pad[0];
+}
+
+/* fault=KIND in boot.cfg: a test-only way to check the fault dump. */
+static void main_fault_on_purpose(const char *kind)
+{
+	volatile uint64_t zero = 0;
+
+	if (!kind[0])
+		return;
+	klog("kernel: faulting on purpose (fault=%s in boot.cfg)\n", kind);
+	if (!strcmp(kind, "page"))
+		*(volatile uint64_t *)(uintptr_t)(zero + 8) = 1;
+	else if (!strcmp(kind, "ud"))
+		__asm__ volatile("ud2");
+	else if (!strcmp(kind, "gp"))
+		*(volatile uint64_t *)(uintptr_t)(zero + 0x8000000000000000ull) = 1;
+	else if (!strcmp(kind, "div"))
+		klog("%llu\n", 1 / zero);
+	else if (!strcmp(kind, "stack"))
+		main_recurse(0);
+	else if (!strcmp(kind, "breakpoint"))
+		__asm__ volatile("int3");
+	else
+		klog("kernel: unknown fault kind '%s' in boot.cfg, ignored\n", kind);
+}
+
+static void main_idle(void)
+{
+	for (;;) {
+		monitor_poll();
+		/* Sleep until the next interrupt (the 1 kHz tick at the latest). */
+		cpu_sti_hlt();
+	}
+}
+
+/* Runs on the kernel's own stack. */
+static void main_on_own_stack(void *arg)
+{
+	struct boot_info *bi = arg;
+	uint64_t freed;
+
+	gdt_init();
+	idt_init();
+	if (paging_init(bi) == 0) {
+		paging_map(main_guard, main_guard, PAGE_SIZE, 0);
+		freed = pmm_release_type(bi->regions, bi->region_count, MEM_BOOT_SERVICES);
+		klog("pmm: reclaimed %llu MiB of boot-services memory, %llu MiB free\n",
+		    freed * PAGE_SIZE >> 20, pmm_free_pages() * PAGE_SIZE >> 20);
+	}
+	acpi_init(bi->rsdp);
+	timer_init(bi->tsc_at_entry);
+	cpu_sti();
+
+	uint64_t ns = timer_ns();
+	klog("kernel: ready in %llu.%llu ms\n", ns / 1000000, ns / 100000 % 10);
+	main_fault_on_purpose(bi->cfg.fault);
+	monitor_start();
+	main_idle();
+}
+
+void kernel_main(struct boot_info *bi)
+{
+	uint64_t stack;
+
+	cpu_cli();
+	serial_init();
+	log_ingest(bi->early_log, bi->early_log_len);
+	klog("kernel: Fomos in C, image at 0x%llx (link base 0x%llx)\n", bi->image_base, bi->link_base);
+	trap_set_image(bi->image_base, bi->image_size, bi->link_base);
+	main_log_memory(bi);
+	if (pmm_init(bi->regions, bi->region_count) < 0) {
+		klog("kernel: no usable memory in the memory map\nkernel: halted\n");
+		cpu_halt_forever();
+	}
+	if (display_init(&bi->fb) == 0 && console_init() == 0)
+		log_replay_to_console();
+	if (bi->fb.format != FB_NONE)
+		klog("fb: %ux%u %s, stride %u, at 0x%llx\n", bi->fb.width, bi->fb.height,
+		    main_fb_formats[bi->fb.format], bi->fb.stride, bi->fb.base);
+	else
+		klog("fb: none, serial console only\n");
+
+	stack = pmm_alloc(KSTACK_PAGES + 1);
+	if (!stack)
+		panic("kernel: no memory for the kernel stack");
+	/* The guard page is unmapped once our page tables exist (paging_init
+	 * maps everything, so protect it right after). */
+	main_guard = stack;
+	cpu_run_on_stack(stack + (KSTACK_PAGES + 1) * PAGE_SIZE, main_on_own_stack, bi);
+}

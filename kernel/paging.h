@@ -1,0 +1,33 @@
+/*
+ * The kernel's page tables.  Physical memory is identity-mapped (virtual ==
+ * physical) with 2 MiB pages; the kernel image is mapped with 4 KiB pages so
+ * that its code is read-only and everything else is non-executable; page 0
+ * is left unmapped so that a NULL dereference faults.
+ */
+#ifndef PAGING_H
+#define PAGING_H
+
+#include <stdint.h>
+#include "boot.h"
+
+#define PG_PRESENT	(1ull << 0)
+#define PG_WRITE	(1ull << 1)
+#define PG_NOCACHE	(1ull << 4)
+#define PG_LARGE	(1ull << 7)
+#define PG_NX		(1ull << 63)
+
+#define PG_RO		(PG_PRESENT)			/* read-only data */
+#define PG_RW		(PG_PRESENT | PG_WRITE)		/* data */
+
+/* Builds the tables from the memory map and switches to them.  Returns 0, or
+ * -1 if there was no memory for the tables (the firmware's stay active). */
+int paging_init(const struct boot_info *bi);
+
+/* Maps [va, va+size) to [pa, ...) with flags (PG_* ; PG_NX is applied only
+ * where the CPU has it), or unmaps it if flags is 0.  Page granular.  Returns
+ * -1 when out of memory for tables. */
+int paging_map(uint64_t va, uint64_t pa, uint64_t size, uint64_t flags);
+int paging_mapped(uint64_t va);		/* 1 if a read of va would not fault */
+uint64_t paging_translate(uint64_t va);	/* physical address, 0 if not mapped */
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * Time.  The TSC is the clock: calibrated once against a fixed-frequency
+ * counter (ACPI PM timer, else HPET, else the PIT), it gives nanoseconds
+ * since efi_main.  The local APIC timer gives a periodic interrupt that wakes
+ * the CPU from hlt.
+ */
+#ifndef TIMER_H
+#define TIMER_H
+
+#include <stdint.h>
+
+#define TIMER_HZ	1000
+
+/* tsc0: rdtsc at efi_main, the zero of timer_ns().  Returns 0, or -1 if the
+ * TSC could not be calibrated (then a nominal 1 GHz is assumed and said). */
+int timer_init(uint64_t tsc0);
+uint64_t timer_ns(void);		/* monotonic, since efi_main */
+uint64_t timer_tsc_hz(void);
+uint64_t timer_tsc_to_ns(uint64_t tsc);	/* an rdtsc value as timer_ns() time, fast */
+uint64_t timer_ticks(void);		/* periodic interrupts so far */
+void timer_delay_ns(uint64_t ns);	/* busy wait */
+
+/* The local APIC, also used by device interrupts later. */
+void lapic_eoi(void);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * Interrupts and exceptions.  isr.S saves the registers into a struct
+ * trap_frame on the current stack (or an IST stack) and calls trap_dispatch.
+ * Exceptions (vectors 0-31) in kernel code print a full dump and halt; other
+ * vectors go to the handler registered for them.
+ */
+#ifndef TRAP_H
+#define TRAP_H
+
+#include <stdint.h>
+
+struct trap_frame {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;	/* pushed by the CPU */
+};
+_Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame must match isr.S");
+
+#define VEC_TIMER	0x20
+#define VEC_SPURIOUS	0xff
+
+typedef void trap_handler_fn(struct trap_frame *f);
+
+void idt_init(void);
+void idt_set_handler(uint8_t vector, trap_handler_fn *fn);
+void trap_dispatch(struct trap_frame *f);	/* from isr.S only */
+/* Where the image lives, so fault dumps can print offsets into fomos.efi. */
+void trap_set_image(uint64_t base, uint64_t size, uint64_t link_base);
+__attribute__((noreturn)) void trap_fatal(struct trap_frame *f, const char *why);
+
+/* gdt.c: segments, the TSS and its IST stacks. */
+#define GDT_KCODE	0x08
+#define GDT_KDATA	0x10
+#define GDT_TSS		0x18
+#define IST_DOUBLE_FAULT	1
+#define IST_NMI			2
+#define IST_MACHINE_CHECK	3
+void gdt_init(void);
+
+/* isr.S */
+extern const uint8_t isr_stubs[];	/* 256 stubs, ISR_STUB_SIZE bytes apart */
+#define ISR_STUB_SIZE	16
+/* Calls fn(arg) on a new stack; never returns. */
+__attribute__((noreturn)) void cpu_run_on_stack(uint64_t top, void (*fn)(void *), void *arg);
+
+#endif
