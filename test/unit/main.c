@@ -1,0 +1,261 @@
+/*
+ * The unit-test runner and THE list of unit tests.
+ *
+ *	build/unit-tests		run them all
+ *	build/unit-tests --list		print their names
+ *	build/unit-tests NAME...	run only those
+ *
+ * Exit status 0 iff nothing failed.  test/test_unit.py runs each test as a
+ * pytest case.
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "panic.h"
+#include "unit.h"
+
+/* The tests, defined in test_<module>.c. */
+/* test_fmt.c */
+void fmt_matches_libc_for_integers_flags_width_and_precision(void);
+void fmt_length_modifiers_read_the_right_argument_size(void);
+void fmt_prints_strings_chars_and_percent(void);
+void fmt_pointer_prints_0x_and_16_hex_digits(void);
+void fmt_star_width_and_precision_follow_c_rules(void);
+void fmt_truncates_and_returns_the_full_length(void);
+void fmt_unknown_conversion_is_shown_not_skipped(void);
+/* test_cfg.c */
+void cfg_defaults_zero_everything(void);
+void cfg_sets_resolution_and_fault_with_spaces_comments_and_crlf(void);
+void cfg_garbled_line_is_reported_and_rest_applies(void);
+void cfg_unknown_key_is_reported_with_its_line_number(void);
+void cfg_line_without_equals_is_reported(void);
+void cfg_bad_resolution_is_reported_and_the_old_one_kept(void);
+void cfg_fault_kind_is_stored_and_bad_ones_rejected(void);
+void cfg_overlong_line_is_reported_and_ignored(void);
+void cfg_never_reads_past_len(void);
+void cfg_works_without_a_report_callback(void);
+void cfg_random_bytes_give_only_well_formed_messages(void);
+/* test_pmm.c */
+void pmm_frees_only_usable_ram_and_keeps_its_bitmap_out(void);
+void pmm_never_hands_out_page_zero(void);
+void pmm_keeps_its_bitmap_out_of_the_first_mib(void);
+void pmm_allocates_contiguous_runs_across_bitmap_words(void);
+void pmm_random_alloc_free_agrees_with_a_simple_model(void);
+void pmm_release_type_frees_boot_services_memory(void);
+void pmm_double_free_panics(void);
+void pmm_free_outside_the_map_panics(void);
+void pmm_init_fails_without_room_for_the_bitmap(void);
+void pmm_second_init_fully_resets(void);
+void pmm_alloc_of_zero_or_too_many_pages_returns_zero(void);
+/* test_heap.c */
+void heap_blocks_are_16_byte_aligned_and_do_not_overlap(void);
+void heap_coalesces_neighbours_so_a_large_block_fits_again(void);
+void heap_double_free_is_reported_not_followed(void);
+void heap_bad_pointers_are_reported_not_followed(void);
+void heap_calloc_zeroes_and_rejects_overflow(void);
+void heap_used_and_size_stay_accurate(void);
+void heap_splits_only_when_the_rest_can_hold_a_block(void);
+void heap_alloc_zero_gives_a_freeable_block(void);
+void heap_huge_requests_fail_cleanly(void);
+void heap_add_rejects_tiny_overlapping_and_excess_regions(void);
+void heap_contiguous_regions_merge_so_blocks_span_them(void);
+void heap_random_alloc_free_keeps_every_block_intact(void);
+/* test_aml.c */
+void aml_finds_s5_in_real_shaped_dsdt(void);
+void aml_reads_every_integer_encoding(void);
+void aml_handles_multi_byte_pkglength(void);
+void aml_skips_s5_that_is_not_a_definition(void);
+void aml_rejects_truncated_and_malformed_packages(void);
+void aml_random_bytes_stay_in_bounds(void);
+/* test_font.c */
+void font_loads_the_embedded_terminus_font(void);
+void font_maps_ascii_and_latin1_codepoints(void);
+void font_unmapped_codepoint_falls_back_to_question_mark(void);
+void font_rejects_truncated_and_garbage_input(void);
+void font_loads_psf2_with_utf8_table(void);
+void font_psf2_lying_header_is_refused(void);
+void font_without_table_maps_codepoint_to_glyph_index(void);
+/* test_memmap.c */
+void memmap_walks_by_descriptor_size_not_sizeof(void);
+void memmap_maps_every_efi_type_to_a_kernel_type(void);
+void memmap_sorts_by_base_and_merges_adjacent_same_type(void);
+void memmap_skips_empty_and_overflowing_descriptors(void);
+void memmap_too_small_descriptor_size_returns_nothing(void);
+void memmap_drops_only_the_highest_regions_when_full(void);
+
+#define T(fn)	{ #fn, fn }
+
+/* Every unit test, in the order they run. */
+static const struct unit_test {
+	const char *name;
+	void (*fn)(void);
+} tests[] = {
+	T(fmt_matches_libc_for_integers_flags_width_and_precision),
+	T(fmt_length_modifiers_read_the_right_argument_size),
+	T(fmt_prints_strings_chars_and_percent),
+	T(fmt_pointer_prints_0x_and_16_hex_digits),
+	T(fmt_star_width_and_precision_follow_c_rules),
+	T(fmt_truncates_and_returns_the_full_length),
+	T(fmt_unknown_conversion_is_shown_not_skipped),
+	T(cfg_defaults_zero_everything),
+	T(cfg_sets_resolution_and_fault_with_spaces_comments_and_crlf),
+	T(cfg_garbled_line_is_reported_and_rest_applies),
+	T(cfg_unknown_key_is_reported_with_its_line_number),
+	T(cfg_line_without_equals_is_reported),
+	T(cfg_bad_resolution_is_reported_and_the_old_one_kept),
+	T(cfg_fault_kind_is_stored_and_bad_ones_rejected),
+	T(cfg_overlong_line_is_reported_and_ignored),
+	T(cfg_never_reads_past_len),
+	T(cfg_works_without_a_report_callback),
+	T(cfg_random_bytes_give_only_well_formed_messages),
+	T(pmm_frees_only_usable_ram_and_keeps_its_bitmap_out),
+	T(pmm_never_hands_out_page_zero),
+	T(pmm_keeps_its_bitmap_out_of_the_first_mib),
+	T(pmm_allocates_contiguous_runs_across_bitmap_words),
+	T(pmm_random_alloc_free_agrees_with_a_simple_model),
+	T(pmm_release_type_frees_boot_services_memory),
+	T(pmm_double_free_panics),
+	T(pmm_free_outside_the_map_panics),
+	T(pmm_init_fails_without_room_for_the_bitmap),
+	T(pmm_second_init_fully_resets),
+	T(pmm_alloc_of_zero_or_too_many_pages_returns_zero),
+	T(heap_blocks_are_16_byte_aligned_and_do_not_overlap),
+	T(heap_coalesces_neighbours_so_a_large_block_fits_again),
+	T(heap_double_free_is_reported_not_followed),
+	T(heap_bad_pointers_are_reported_not_followed),
+	T(heap_calloc_zeroes_and_rejects_overflow),
+	T(heap_used_and_size_stay_accurate),
+	T(heap_splits_only_when_the_rest_can_hold_a_block),
+	T(heap_alloc_zero_gives_a_freeable_block),
+	T(heap_huge_requests_fail_cleanly),
+	T(heap_add_rejects_tiny_overlapping_and_excess_regions),
+	T(heap_contiguous_regions_merge_so_blocks_span_them),
+	T(heap_random_alloc_free_keeps_every_block_intact),
+	T(aml_finds_s5_in_real_shaped_dsdt),
+	T(aml_reads_every_integer_encoding),
+	T(aml_handles_multi_byte_pkglength),
+	T(aml_skips_s5_that_is_not_a_definition),
+	T(aml_rejects_truncated_and_malformed_packages),
+	T(aml_random_bytes_stay_in_bounds),
+	T(font_loads_the_embedded_terminus_font),
+	T(font_maps_ascii_and_latin1_codepoints),
+	T(font_unmapped_codepoint_falls_back_to_question_mark),
+	T(font_rejects_truncated_and_garbage_input),
+	T(font_loads_psf2_with_utf8_table),
+	T(font_psf2_lying_header_is_refused),
+	T(font_without_table_maps_codepoint_to_glyph_index),
+	T(memmap_walks_by_descriptor_size_not_sizeof),
+	T(memmap_maps_every_efi_type_to_a_kernel_type),
+	T(memmap_sorts_by_base_and_merges_adjacent_same_type),
+	T(memmap_skips_empty_and_overflowing_descriptors),
+	T(memmap_too_small_descriptor_size_returns_nothing),
+	T(memmap_drops_only_the_highest_regions_when_full),
+};
+
+jmp_buf *unit_panic_catch;
+char unit_panic_msg[512];
+
+static jmp_buf test_abort;	/* an unexpected panic ends the test here */
+static int test_failures;	/* failed checks in the running test */
+
+void
+unit_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("  %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	test_failures++;
+}
+
+/* The kernel's panic, for the modules under test: it never returns. */
+void
+panic(const char *fmt, ...)
+{
+	va_list ap;
+	jmp_buf *catch = unit_panic_catch;
+
+	va_start(ap, fmt);
+	vsnprintf(unit_panic_msg, sizeof(unit_panic_msg), fmt, ap);
+	va_end(ap);
+	unit_panic_catch = NULL;
+	if (catch != NULL)
+		longjmp(*catch, 1);
+	printf("  unexpected panic: %s\n", unit_panic_msg);
+	test_failures++;
+	longjmp(test_abort, 1);
+}
+
+const char *
+unit_build_dir(void)
+{
+	static char dir[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	if (dir[0] != '\0')
+		return dir;
+	n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+	if (n <= 0) {
+		strcpy(dir, "build");
+		return dir;
+	}
+	dir[n] = '\0';
+	slash = strrchr(dir, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	return dir;
+}
+
+/* Returns 1 if the test failed. */
+static int
+run(const struct unit_test *t)
+{
+	test_failures = 0;
+	unit_panic_catch = NULL;
+	if (setjmp(test_abort) == 0)
+		t->fn();
+	printf("%s %s\n", test_failures == 0 ? "ok  " : "FAIL", t->name);
+	fflush(stdout);
+	return test_failures != 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i, ntests = sizeof(tests) / sizeof(tests[0]);
+	int passed = 0, failed = 0, a;
+
+	/* Lines of failed checks must come out above their FAIL line even
+	 * when stdout is a pipe. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+		for (i = 0; i < ntests; i++)
+			printf("%s\n", tests[i].name);
+		return 0;
+	}
+	if (argc == 1) {
+		for (i = 0; i < ntests; i++)
+			run(&tests[i]) ? failed++ : passed++;
+	}
+	for (a = 1; a < argc; a++) {
+		for (i = 0; i < ntests && strcmp(tests[i].name, argv[a]) != 0; i++)
+			;
+		if (i == ntests) {
+			printf("FAIL %s: no such test\n", argv[a]);
+			failed++;
+			continue;
+		}
+		run(&tests[i]) ? failed++ : passed++;
+	}
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed == 0 ? 0 : 1;
+}
