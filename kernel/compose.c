@@ -34,9 +34,11 @@ static void compose_layer_into(uint32_t *dst, uint32_t dst_stride,
     const struct compose_layer *l, struct compose_rect r)
 {
 	struct compose_rect lr = { l->x, l->y, l->x + (int32_t)l->width, l->y + (int32_t)l->height };
+	struct compose_rect cr = { l->x + l->content.x0, l->y + l->content.y0,
+	    l->x + l->content.x1, l->y + l->content.y1 };
 	int32_t x, y, w;
 
-	r = compose_clip(r, lr);
+	r = compose_clip(compose_clip(r, lr), cr);
 	if (compose_empty(r))
 		return;
 	w = r.x1 - r.x0;
@@ -66,9 +68,10 @@ void compose_rect(uint32_t *dst, uint32_t dst_stride, uint32_t dst_w, uint32_t d
 	if (compose_empty(r))
 		return;
 	/* An opaque layer covering r makes the background pointless. */
-	if (!(n && layers[0]->opaque && layers[0]->x <= r.x0 && layers[0]->y <= r.y0 &&
-	    layers[0]->x + (int32_t)layers[0]->width >= r.x1 &&
-	    layers[0]->y + (int32_t)layers[0]->height >= r.y1))
+	if (!(n && layers[0]->opaque && layers[0]->x + layers[0]->content.x0 <= r.x0 &&
+	    layers[0]->y + layers[0]->content.y0 <= r.y0 &&
+	    layers[0]->x + layers[0]->content.x1 >= r.x1 &&
+	    layers[0]->y + layers[0]->content.y1 >= r.y1))
 		for (y = r.y0; y < r.y1; y++)
 			for (x = r.x0; x < r.x1; x++)
 				dst[(uint64_t)y * dst_stride + x] = background;

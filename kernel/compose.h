@@ -9,15 +9,19 @@
 
 #include <stdint.h>
 
+struct compose_rect {
+	int32_t x0, y0, x1, y1;		/* [x0, x1) x [y0, y1) */
+};
+
 struct compose_layer {
 	const uint32_t *pixels;
 	uint32_t width, height, stride;	/* stride in pixels */
 	int32_t x, y;			/* top-left corner on the screen */
 	uint32_t opaque;		/* every pixel has alpha 0xFF: copy, don't blend */
-};
-
-struct compose_rect {
-	int32_t x0, y0, x1, y1;		/* [x0, x1) x [y0, y1) */
+	/* In layer coordinates, the part that may hold visible pixels; outside
+	 * it the layer is fully transparent and costs nothing.  A full-screen
+	 * v1 surface where an app drew one small badge composes as the badge. */
+	struct compose_rect content;
 };
 
 /* src over dst; the result is opaque. */

@@ -12,6 +12,7 @@ extern const uint8_t font_psf[], font_psf_end[];
 /* Everything here is set by console_init and then only by console_write. */
 static struct console {
 	int ready;
+	int deferred;		/* the executor flushes the display once per frame */
 	struct compose_layer layer;	/* the bottom of the display */
 	uint32_t *back;		/* the layer's pixels, 0xAARRGGBB */
 	uint32_t width, height, stride;
@@ -138,7 +139,13 @@ static void console_flush(void)
 	display_damage((struct compose_rect){ 0, (int32_t)(con.dirty_lo * con.ch),
 	    (int32_t)con.width, (int32_t)(con.dirty_hi * con.ch) });
 	con.dirty_lo = con.dirty_hi = 0;
-	display_flush();
+	if (!con.deferred)
+		display_flush();
+}
+
+void console_defer(int on)
+{
+	con.deferred = on;
 }
 
 void console_write(const char *s, size_t n)
@@ -185,7 +192,8 @@ int console_init(void)
 	 * nothing of the firmware's screen is left. */
 	for (i = 0; i < (uint64_t)con.width * con.height; i++)
 		con.back[i] = con.bg;
-	con.layer = (struct compose_layer){ con.back, con.width, con.height, con.stride, 0, 0, 1 };
+	con.layer = (struct compose_layer){ con.back, con.width, con.height, con.stride, 0, 0, 1,
+	    { 0, 0, (int32_t)con.width, (int32_t)con.height } };
 	if (display_add_layer(&con.layer) < 0)
 		return -1;
 	con.ready = 1;

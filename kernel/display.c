@@ -12,7 +12,8 @@ static struct display {
 	uint32_t shift[3], bits[3];	/* FB_BITMASK: red, green, blue placement */
 	struct compose_layer *layers[DISPLAY_MAX_LAYERS];
 	uint32_t layer_count;
-	struct compose_rect damage;
+	struct compose_rect damage[DISPLAY_MAX_DAMAGE];
+	uint32_t damage_count;
 } dsp;
 
 static void display_mask(uint32_t mask, uint32_t *shift, uint32_t *bits)
@@ -72,9 +73,36 @@ void display_remove_layer(struct compose_layer *l)
 	}
 }
 
+static int64_t display_area(struct compose_rect r)
+{
+	return compose_empty(r) ? 0 : (int64_t)(r.x1 - r.x0) * (r.y1 - r.y0);
+}
+
+/* Keeps up to DISPLAY_MAX_DAMAGE rectangles: two small damages far apart
+ * stay two small compositions.  A new rectangle that overlaps one already
+ * there, or finds the list full, is merged where that adds the least area. */
 void display_damage(struct compose_rect r)
 {
-	dsp.damage = compose_union(dsp.damage, r);
+	int64_t best_cost = INT64_MAX;
+	uint32_t i, best = 0;
+
+	r = compose_clip(r, (struct compose_rect){ 0, 0, (int32_t)dsp.width, (int32_t)dsp.height });
+	if (compose_empty(r))
+		return;
+	for (i = 0; i < dsp.damage_count; i++) {
+		struct compose_rect u = compose_union(dsp.damage[i], r);
+		int64_t cost = display_area(u) - display_area(dsp.damage[i]) - display_area(r);
+
+		if (!compose_empty(compose_clip(dsp.damage[i], r)))
+			cost = INT64_MIN;	/* overlapping: always merge */
+		if (cost < best_cost)
+			best_cost = cost, best = i;
+	}
+	if (dsp.damage_count < DISPLAY_MAX_DAMAGE && best_cost != INT64_MIN) {
+		dsp.damage[dsp.damage_count++] = r;
+		return;
+	}
+	dsp.damage[best] = compose_union(dsp.damage[best], r);
 }
 
 static uint32_t display_convert(uint32_t argb)
@@ -90,17 +118,10 @@ static uint32_t display_convert(uint32_t argb)
 	    (b >> (8 - MIN(dsp.bits[2], 8u))) << dsp.shift[2];
 }
 
-void display_flush(void)
+static void display_flush_rect(struct compose_rect r)
 {
-	struct compose_rect r = dsp.damage;
 	int32_t x, y;
 
-	if (!dsp.ready)
-		return;
-	r = compose_clip(r, (struct compose_rect){ 0, 0, (int32_t)dsp.width, (int32_t)dsp.height });
-	dsp.damage = (struct compose_rect){ 0, 0, 0, 0 };
-	if (compose_empty(r))
-		return;
 	compose_rect(dsp.frame, dsp.width, dsp.width, dsp.height,
 	    (const struct compose_layer *const *)dsp.layers, dsp.layer_count, r, 0xff000000u);
 	/* Video memory is written once per pixel and never read (reads from it
@@ -118,11 +139,23 @@ void display_flush(void)
 	}
 }
 
+void display_flush(void)
+{
+	uint32_t i;
+
+	if (!dsp.ready)
+		return;
+	for (i = 0; i < dsp.damage_count; i++)
+		display_flush_rect(dsp.damage[i]);
+	dsp.damage_count = 0;
+}
+
 void display_panic(void)
 {
 	if (!dsp.ready)
 		return;
 	dsp.layer_count = MIN(dsp.layer_count, 1u);
-	dsp.damage = (struct compose_rect){ 0, 0, (int32_t)dsp.width, (int32_t)dsp.height };
+	dsp.damage_count = 0;
+	display_damage((struct compose_rect){ 0, 0, (int32_t)dsp.width, (int32_t)dsp.height });
 	display_flush();
 }

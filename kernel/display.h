@@ -12,6 +12,7 @@
 #include "compose.h"
 
 #define DISPLAY_MAX_LAYERS	64
+#define DISPLAY_MAX_DAMAGE	16	/* separate damaged rectangles kept before merging */
 
 /* Returns 0, or -1 without a usable framebuffer or memory for the frame. */
 int display_init(const struct boot_fb *fb);

@@ -11,6 +11,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "display.h"
+#include "exec.h"
 #include "kmem.h"
 #include "lib.h"
 #include "log.h"
@@ -77,15 +78,6 @@ static void main_fault_on_purpose(const char *kind)
 		klog("kernel: unknown fault kind '%s' in boot.cfg, ignored\n", kind);
 }
 
-static void main_idle(void)
-{
-	for (;;) {
-		monitor_poll();
-		/* Sleep until the next interrupt (the 1 kHz tick at the latest). */
-		cpu_sti_hlt();
-	}
-}
-
 /* Runs on the kernel's own stack. */
 static void main_on_own_stack(void *arg)
 {
@@ -107,8 +99,10 @@ static void main_on_own_stack(void *arg)
 	uint64_t ns = timer_ns();
 	klog("kernel: ready in %llu.%llu ms\n", ns / 1000000, ns / 100000 % 10);
 	main_fault_on_purpose(bi->cfg.fault);
+	exec_set_files(bi->files, bi->file_count);
+	exec_start_init();
 	monitor_start();
-	main_idle();
+	exec_loop();
 }
 
 void kernel_main(struct boot_info *bi)

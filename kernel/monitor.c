@@ -1,6 +1,7 @@
 #include <stdint.h>
 
 #include "console.h"
+#include "exec.h"
 #include "kmem.h"
 #include "lib.h"
 #include "log.h"
@@ -57,6 +58,62 @@ static void mon_log(const char *arg)
 	console_write(buf, n);
 }
 
+static const char *const mon_states[] = { "?", "running", "ended" };
+
+static void mon_ps(const char *arg)
+{
+	static struct exec_info info[256];
+	uint32_t n = exec_list(info, ARRAY_LEN(info)), i;
+
+	mon_printf("%6s %-16s %-8s %10s %10s %9s\n", "PID", "NAME", "STATE", "CALLS", "CPU ms", "MEM KiB");
+	for (i = 0; i < n; i++)
+		mon_printf("%6llu %-16s %-8s %10llu %10llu %9llu\n", info[i].pid, info[i].name,
+		    mon_states[info[i].state], info[i].calls, info[i].cpu_ns / 1000000,
+		    info[i].mem_bytes >> 10);
+}
+
+static void mon_run(const char *arg)
+{
+	char name[APP_NAME_MAX], why[96];
+	struct app_opts opts;
+	uint32_t n = 0;
+	int64_t pid;
+
+	while (arg[n] && arg[n] != ' ' && n < APP_NAME_MAX - 1)
+		n++;
+	if (!n || (arg[n] && arg[n] != ' ')) {
+		mon_printf("usage: run NAME [trace] [nofb] [quota=N]\n");
+		return;
+	}
+	memcpy(name, arg, n);
+	name[n] = 0;
+	app_opts_default(&opts);
+	if (app_opts_parse(arg + n, strlen(arg + n), &opts, why, sizeof(why)) < 0) {
+		mon_printf("run: %s\n", why);
+		return;
+	}
+	pid = exec_run_name(name, &opts);
+	if (pid > 0)
+		mon_printf("started %s as pid %lld\n", name, pid);
+	else
+		mon_printf("run: %s did not start (see the log above)\n", name);
+}
+
+static void mon_kill(const char *arg)
+{
+	uint64_t pid = 0;
+	const char *p = arg;
+
+	while (*p >= '0' && *p <= '9' && pid < 1000000000000ull)
+		pid = pid * 10 + (uint64_t)(*p++ - '0');
+	if (p == arg || *p) {
+		mon_printf("usage: kill PID\n");
+		return;
+	}
+	if (exec_kill(pid) < 0)
+		mon_printf("kill: no running app with pid %llu\n", pid);
+}
+
 static void mon_shutdown(const char *arg)
 {
 	power_off();
@@ -77,6 +134,9 @@ static const struct {
 	{ "mem", mon_mem, "physical memory and kernel heap" },
 	{ "time", mon_time, "time since boot" },
 	{ "log", mon_log, "the most recent kernel log" },
+	{ "ps", mon_ps, "the apps, running and ended" },
+	{ "run", mon_run, "run NAME [trace] [nofb] [quota=N]: start an app" },
+	{ "kill", mon_kill, "kill PID: end an app" },
 	{ "shutdown", mon_shutdown, "power off (ACPI S5)" },
 	{ "reboot", mon_reboot, "reset the machine" },
 };
@@ -89,7 +149,7 @@ static void mon_help(const char *arg)
 		mon_printf("  %-10s %s\n", mon_commands[i].name, mon_commands[i].help);
 }
 
-static void mon_run(char *line)
+static void mon_exec(char *line)
 {
 	char *arg;
 	uint32_t i;
@@ -127,7 +187,7 @@ void monitor_poll(void)
 		if (c == '\r' || c == '\n') {
 			mon_printf("\n");
 			mon_line[mon_len] = 0;
-			mon_run(mon_line);
+			mon_exec(mon_line);
 			mon_len = 0;
 			mon_printf("> ");
 		} else if (c == 0x7f || c == '\b') {

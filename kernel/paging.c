@@ -81,7 +81,7 @@ int paging_map(uint64_t va, uint64_t pa, uint64_t size, uint64_t flags)
 			continue;
 		}
 		pde = &pd[(va >> 21) & 511];
-		if (!(va & (PG_2M - 1)) && !(pa & (PG_2M - 1)) && end - va >= PG_2M &&
+		if (!(va & (PG_2M - 1)) && !(pa & (PG_2M - 1)) && end - va >= PG_2M && !(flags & PG_SMALL) &&
 		    !((*pde & PG_PRESENT) && !(*pde & PG_LARGE))) {
 			was_present |= *pde & PG_PRESENT;
 			*pde = flags ? pa | flags | PG_LARGE : 0;
@@ -123,6 +123,32 @@ int paging_mapped(uint64_t va)
 {
 	/* Physical page 0 is never mapped, so translate() == 0 means "not mapped". */
 	return !pg_active || paging_translate(va) != 0;
+}
+
+void paging_take_dirty(uint64_t va, uint64_t size, void (*fn)(void *arg, uint64_t offset), void *arg)
+{
+	uint64_t off = 0;
+
+	while (off < size) {
+		uint64_t *pd = pg_pd(va + off, 0), e, *pt;
+		uint32_t i;
+
+		e = pd ? pd[((va + off) >> 21) & 511] : 0;
+		if (!(e & PG_PRESENT) || (e & PG_LARGE)) {
+			off = ALIGN_DOWN(va + off, PG_2M) + PG_2M - va;
+			continue;
+		}
+		pt = (uint64_t *)(uintptr_t)(e & PG_ADDR_MASK);
+		for (i = ((va + off) >> 12) & 511; i < 512 && off < size; i++, off += PAGE_SIZE) {
+			if ((pt[i] & (PG_PRESENT | PG_DIRTY)) != (PG_PRESENT | PG_DIRTY))
+				continue;
+			pt[i] &= ~PG_DIRTY;
+			/* The TLB may cache "dirty": drop the entry so the next
+			 * write sets the bit again. */
+			__asm__ volatile("invlpg (%0)" :: "r"(va + off) : "memory");
+			fn(arg, off);
+		}
+	}
 }
 
 /* Per-section permissions for our own PE image, read from its headers. */

@@ -13,7 +13,9 @@
 #define PG_PRESENT	(1ull << 0)
 #define PG_WRITE	(1ull << 1)
 #define PG_NOCACHE	(1ull << 4)
+#define PG_DIRTY	(1ull << 6)		/* set by the CPU on a write */
 #define PG_LARGE	(1ull << 7)
+#define PG_SMALL	(1ull << 9)		/* ours (the CPU ignores bit 9): map with 4 KiB pages only */
 #define PG_NX		(1ull << 63)
 
 #define PG_RO		(PG_PRESENT)			/* read-only data */
@@ -29,5 +31,11 @@ int paging_init(const struct boot_info *bi);
 int paging_map(uint64_t va, uint64_t pa, uint64_t size, uint64_t flags);
 int paging_mapped(uint64_t va);		/* 1 if a read of va would not fault */
 uint64_t paging_translate(uint64_t va);	/* physical address, 0 if not mapped */
+
+/* For every 4 KiB page of [va, va+size) that was written since the last
+ * call (its dirty bit is set), clears the bit and calls fn with the page's
+ * offset from va.  This is how the compositor learns what a v1 app drew
+ * without the app saying so.  The range must be mapped with PG_SMALL. */
+void paging_take_dirty(uint64_t va, uint64_t size, void (*fn)(void *arg, uint64_t offset), void *arg);
 
 #endif

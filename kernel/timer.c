@@ -122,9 +122,14 @@ void timer_delay_ns(uint64_t ns)
 
 uint64_t timer_tsc_hz(void) { return timer_hz; }
 
+uint64_t timer_tsc_delta_ns(uint64_t ticks)
+{
+	return (uint64_t)(((unsigned __int128)ticks * timer_mult) >> 32);
+}
+
 uint64_t timer_tsc_to_ns(uint64_t tsc)
 {
-	return (uint64_t)(((unsigned __int128)(tsc - timer_tsc0) * timer_mult) >> 32);
+	return timer_tsc_delta_ns(tsc - timer_tsc0);
 }
 uint64_t timer_ticks(void) { return timer_tick_count; }
 

@@ -17,6 +17,7 @@ int timer_init(uint64_t tsc0);
 uint64_t timer_ns(void);		/* monotonic, since efi_main */
 uint64_t timer_tsc_hz(void);
 uint64_t timer_tsc_to_ns(uint64_t tsc);	/* an rdtsc value as timer_ns() time, fast */
+uint64_t timer_tsc_delta_ns(uint64_t ticks);	/* a TSC interval in ns */
 uint64_t timer_ticks(void);		/* periodic interrupts so far */
 void timer_delay_ns(uint64_t ns);	/* busy wait */
 

@@ -4,6 +4,7 @@
  * needs to find it (exception, error code, registers, a backtrace with
  * offsets into fomos.efi for llvm-addr2line) on serial and screen, then halt.
  */
+#include "console.h"
 #include "cpu.h"
 #include "display.h"
 #include "lib.h"
@@ -91,8 +92,14 @@ __attribute__((noreturn)) void trap_fatal(struct trap_frame *f, const char *why)
 		    f->vector, f->rip);
 		cpu_halt_forever();
 	}
+	console_defer(0);
 	display_panic();
-	klog("\nfault: %s (vector %llu), error code 0x%llx, %s\n", name, f->vector, f->error, why);
+	/* Only these vectors push an error code (Intel SDM vol. 3, 6.13). */
+	if (f->vector == 8 || (f->vector >= 10 && f->vector <= 14) || f->vector == 17 ||
+	    f->vector == 21 || f->vector == 29 || f->vector == 30)
+		klog("\nfault: %s (vector %llu), error code 0x%llx, %s\n", name, f->vector, f->error, why);
+	else
+		klog("\nfault: %s (vector %llu), %s\n", name, f->vector, why);
 	trap_addr("rip=", f->rip);
 	klog("fault: rsp=0x%016llx rflags=0x%llx cs=0x%llx ss=0x%llx\n", f->rsp, f->rflags, f->cs, f->ss);
 	klog("fault: cr2=0x%016llx cr3=0x%016llx cr0=0x%llx cr4=0x%llx\n",
@@ -129,6 +136,7 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	console_defer(0);
 	display_panic();
 	klog("\npanic: %s\n", msg);
 	/* Unwinding starts inside panic itself, past its prologue. */

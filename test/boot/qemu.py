@@ -41,6 +41,20 @@ def ovmf():
     return out[0], out[1]
 
 
+def put_file(img, path, data, scratch):
+    """Writes data as `path` (e.g. /fomos/apps/x.app) into the FAT image."""
+    scratch = Path(scratch)
+    scratch.write_bytes(data)
+    parts = path.strip('/').split('/')
+    for i in range(1, len(parts)):
+        folder = '::/' + '/'.join(parts[:i])
+        if subprocess.run(['mdir', '-i', str(img), folder],
+                          capture_output=True).returncode != 0:
+            subprocess.run(['mmd', '-i', str(img), folder], check=True)
+    subprocess.run(['mcopy', '-o', '-i', str(img), str(scratch), '::' + path],
+                   check=True)
+
+
 class Machine:
     """One QEMU + OVMF machine booting a copy of build/esp.img.
 
@@ -51,7 +65,7 @@ class Machine:
     """
 
     def __init__(self, tmp_path, memory='256M', machine='q35', cfg=None,
-                 resolution=None, extra_args=(), vga=True):
+                 resolution=None, extra_args=(), vga=True, files=None):
         self.dir = Path(tmp_path)
         self.memory, self.machine = memory, machine
         self.cfg = cfg.encode() if isinstance(cfg, str) else cfg
@@ -60,6 +74,9 @@ class Machine:
                 resolution = '%dx%d' % tuple(resolution)
             self.cfg = (self.cfg or b'') + f'resolution={resolution}\n'.encode()
         self.extra_args = list(extra_args)
+        # ESP path -> bytes: written into this machine's copy of the ESP
+        # (e.g. {'/fomos/init': b'hello\n'}).
+        self.files = dict(files or {})
         # QMP's input-send-event names the display device: keep its id vga0.
         self.display = ['-device', 'VGA,id=vga0'] if vga else []
         self.serial_log = self.dir / 'serial.log'
@@ -103,6 +120,8 @@ class Machine:
             cfg.write_bytes(self.cfg)
             subprocess.run(['mcopy', '-o', '-i', str(img), str(cfg),
                             '::/fomos/boot.cfg'], check=True)
+        for i, (path, data) in enumerate(self.files.items()):
+            put_file(img, path, data, self.dir / f'file{i}')
         code, vars_template = ovmf()
         vars_copy = self.dir / 'vars.fd'
         shutil.copyfile(vars_template, vars_copy)

@@ -1,0 +1,84 @@
+#include "appfile.h"
+#include "fmt.h"
+#include "lib.h"
+
+#define APPFILE_FAIL(...)	do { fmt_snprintf(why, why_len, __VA_ARGS__); return -1; } while (0)
+
+static int appfile_aligned(uint64_t v)
+{
+	return (v & (APPFILE_PAGE - 1)) == 0;
+}
+
+static int appfile_check_relocs(const uint8_t *file, const struct appfile_header *h,
+    char *why, size_t why_len)
+{
+	uint64_t i;
+
+	for (i = 0; i < h->reloc_count; i++) {
+		struct appfile_rela r;
+
+		memcpy(&r, file + h->reloc_offset + i * sizeof(r), sizeof(r));
+		if ((uint32_t)r.info != R_X86_64_RELATIVE || r.info >> 32)
+			APPFILE_FAIL("relocation %llu has type %u; only R_X86_64_RELATIVE is allowed",
+			    (unsigned long long)i, (unsigned)(uint32_t)r.info);
+		if (r.offset < h->data_start || r.offset > h->mem_size - 8 || (r.offset & 7))
+			APPFILE_FAIL("relocation %llu writes at 0x%llx, outside the app's data",
+			    (unsigned long long)i, (unsigned long long)r.offset);
+		if (r.addend < 0 || (uint64_t)r.addend >= h->mem_size)
+			APPFILE_FAIL("relocation %llu points at 0x%llx, outside the image",
+			    (unsigned long long)i, (unsigned long long)r.addend);
+	}
+	return 0;
+}
+
+int appfile_check(const uint8_t *file, uint64_t size, uint32_t ctx_version,
+    char *why, size_t why_len)
+{
+	struct appfile_header h;
+
+	if (size < sizeof(h))
+		APPFILE_FAIL("truncated: %llu bytes, the header alone needs %u",
+		    (unsigned long long)size, (unsigned)sizeof(h));
+	memcpy(&h, file, sizeof(h));
+	if (h.magic != APPFILE_MAGIC)
+		APPFILE_FAIL("not a Fomos app (bad magic)");
+	if (h.format != APPFILE_FORMAT)
+		APPFILE_FAIL("app file format %u, this kernel reads format %u", h.format, APPFILE_FORMAT);
+	if (h.ctx_version == 0 || h.ctx_version > ctx_version)
+		APPFILE_FAIL("needs context version %u, this kernel speaks %u", h.ctx_version, ctx_version);
+	if (h.file_size != size)
+		APPFILE_FAIL("header says %llu bytes, the file has %llu (truncated or padded)",
+		    (unsigned long long)h.file_size, (unsigned long long)size);
+	if (h.mem_size < h.file_size || h.mem_size > APPFILE_MEM_MAX)
+		APPFILE_FAIL("memory size %llu does not fit (file %llu, limit %llu)",
+		    (unsigned long long)h.mem_size, (unsigned long long)h.file_size,
+		    (unsigned long long)APPFILE_MEM_MAX);
+	if (!appfile_aligned(h.code_start) || !appfile_aligned(h.code_end) ||
+	    !appfile_aligned(h.data_start) || h.code_start < APPFILE_PAGE ||
+	    h.code_start > h.code_end || h.code_end > h.data_start || h.data_start > h.mem_size ||
+	    h.code_end > h.file_size)
+		APPFILE_FAIL("sections out of order or not page aligned");
+	if (h.entry < h.code_start || h.entry >= h.code_end)
+		APPFILE_FAIL("entry point 0x%llx is not in the code", (unsigned long long)h.entry);
+	if (h.reloc_offset & 7 || h.reloc_offset > size ||
+	    h.reloc_count > (size - h.reloc_offset) / sizeof(struct appfile_rela))
+		APPFILE_FAIL("relocation table outside the file");
+	if (strnlen(h.name, APPFILE_NAME_MAX) == APPFILE_NAME_MAX || !h.name[0])
+		APPFILE_FAIL("app name missing or not terminated");
+	return appfile_check_relocs(file, &h, why, why_len);
+}
+
+void appfile_relocate(uint8_t *image, uint64_t base)
+{
+	const struct appfile_header *h = (const void *)image;
+	uint64_t i;
+
+	for (i = 0; i < h->reloc_count; i++) {
+		struct appfile_rela r;
+		uint64_t v;
+
+		memcpy(&r, image + h->reloc_offset + i * sizeof(r), sizeof(r));
+		v = base + (uint64_t)r.addend;
+		memcpy(image + r.offset, &v, sizeof(v));
+	}
+}

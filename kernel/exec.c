@@ -1,0 +1,549 @@
+/*
+ * The executor.  This file calls into apps, so it is the one kernel file
+ * built without -mgeneral-regs-only: clang must save the Windows ABI's
+ * callee-saved xmm6-15 around the System V calls into apps (design.md).
+ *
+ * The seed's promises made concrete here:
+ *   - return = yield: exec_call() interprets start()'s return value;
+ *   - *store survives: it is a field of struct app, the kernel's memory;
+ *   - the kernel keeps its own truth: the context an app gets is a fresh copy
+ *     of app->ctx at every call, so scribbling on it changes nothing;
+ *   - wrapping the context: `trace` and `nofb` build a different context
+ *     (other function pointers, no surface); no flag is tested on any path
+ *     the app calls.
+ */
+#include "appfile.h"
+#include "console.h"
+#include "cpu.h"
+#include "display.h"
+#include "exec.h"
+#include "fmt.h"
+#include "fomos.h"
+#include "heap.h"
+#include "kmem.h"
+#include "lib.h"
+#include "log.h"
+#include "monitor.h"
+#include "paging.h"
+#include "pmm.h"
+#include "timer.h"
+
+#define EXEC_ARENA_MIN		(64ull << 10)	/* the arena grows by at least this */
+#define EXEC_LOG_MAX		1024		/* longest line an app may log */
+#define EXEC_FRAME_NS		(1000000000ull / 30)	/* v1 surfaces are recomposed at most 30 times a second */
+
+typedef int (FOMOS_CALL *app_entry_fn)(struct fomos_ctx *ctx);
+
+struct app {
+	struct app *next;		/* start order */
+	uint64_t pid;
+	char name[APP_NAME_MAX];
+	uint32_t slot;
+	uint32_t state;			/* enum app_state */
+	int32_t exit_code;
+	uint8_t doomed;			/* misused the context: end it after this call */
+	uint8_t drew;			/* called since the last frame (v1: may have drawn) */
+	struct app_opts opts;
+	uint64_t home;
+	app_entry_fn entry;
+	uint64_t image_bytes, surface_bytes;	/* mapped in the home */
+	struct heap arena;
+	uint64_t arena_bytes;		/* mapped so far, <= opts.quota */
+	struct compose_layer layer;	/* its surface on the display */
+	struct fomos_ctx ctx;		/* the kernel's truth */
+	struct fomos_ctx call;		/* the copy the app gets, rebuilt at every call */
+	void *store;			/* *ctx->store */
+	uint64_t wake_tsc;		/* not called before this rdtsc value */
+	uint64_t calls, cpu_tsc;
+};
+
+static void exec_unmap(uint64_t va, uint64_t size);
+
+static struct app *exec_apps, *exec_apps_tail;
+static struct app *exec_current;	/* the app being called, for the context's functions */
+static uint64_t exec_next_pid = 1;
+static uint8_t exec_slots[EXEC_MAX_SLOTS];
+static struct fomos_input exec_input;	/* filled by the input drivers */
+static uint64_t exec_tsc_per_ms;
+
+/* --- the context's functions ------------------------------------------------ */
+
+static FOMOS_CALL void exec_log(const char *text, uint32_t len)
+{
+	struct app *a = exec_current;
+	uint64_t p = (uint64_t)(uintptr_t)text, page;
+
+	len = MIN(len, EXEC_LOG_MAX);
+	/* The text must be memory the app can read, or the kernel would fault
+	 * on its behalf. */
+	for (page = ALIGN_DOWN(p, PAGE_SIZE); len && page < p + len; page += PAGE_SIZE)
+		if (!paging_mapped(page)) {
+			klog("%s[%llu]: log(%p, %u): not readable memory, ignored\n", a->name, a->pid, text, len);
+			return;
+		}
+	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		len--;
+	klog("%s[%llu]: %.*s\n", a->name, a->pid, (int)len, text);
+}
+
+/* Maps fresh zeroed pages at [va, va+size), in as few physically contiguous
+ * runs as the pmm can give.  Returns 0, or -1 (with nothing left mapped). */
+static int exec_map_fresh(uint64_t va, uint64_t size, uint64_t flags)
+{
+	uint64_t done = 0, run = size / PAGE_SIZE;
+
+	while (done < size) {
+		uint64_t want = MIN(run, (size - done) / PAGE_SIZE), pa;
+
+		while (!(pa = pmm_alloc(want)) && want > 1)
+			want /= 2;
+		if (!pa || paging_map(va + done, pa, want * PAGE_SIZE, flags) < 0) {
+			if (pa)
+				pmm_free(pa, want);
+			exec_unmap(va, done);
+			return -1;
+		}
+		memset((void *)(uintptr_t)pa, 0, want * PAGE_SIZE);	/* through the identity map */
+		done += want * PAGE_SIZE;
+		run = want;
+	}
+	return 0;
+}
+
+static int exec_grow_arena(struct app *a, uint64_t need)
+{
+	uint64_t chunk = ALIGN_UP(MAX(MAX(need + 64, a->arena_bytes), EXEC_ARENA_MIN), PAGE_SIZE);
+	uint64_t va = a->home + EXEC_ARENA_OFFSET + a->arena_bytes;
+
+	chunk = MIN(chunk, a->opts.quota - a->arena_bytes);
+	if (chunk < need + 32 || exec_map_fresh(va, chunk, PG_RW | PG_NX) < 0)
+		return -1;
+	if (heap_add(&a->arena, (void *)(uintptr_t)va, chunk) < 0) {
+		exec_unmap(va, chunk);
+		return -1;
+	}
+	a->arena_bytes += chunk;
+	return 0;
+}
+
+static FOMOS_CALL void *exec_calloc(uint64_t count, uint64_t size)
+{
+	struct app *a = exec_current;
+	void *p;
+
+	if (size && count > UINT64_MAX / size)
+		return NULL;
+	p = heap_calloc(&a->arena, count, size);
+	while (!p && exec_grow_arena(a, count * size) == 0)
+		p = heap_calloc(&a->arena, count, size);
+	return p;
+}
+
+static FOMOS_CALL void exec_free(void *ptr)
+{
+	struct app *a = exec_current;
+	int err = heap_free(&a->arena, ptr);
+
+	if (err == HEAP_OK)
+		return;
+	klog("%s[%llu]: free(%p): %s; the app is stopped\n", a->name, a->pid, ptr,
+	    err == HEAP_DOUBLE_FREE ? "freed twice" : "not a pointer calloc returned");
+	a->doomed = 1;
+}
+
+/* The `trace` wrapper: same services, every call logged. */
+static FOMOS_CALL void *exec_trace_calloc(uint64_t count, uint64_t size)
+{
+	void *p = exec_calloc(count, size);
+
+	klog("%s[%llu]: trace: calloc(%llu, %llu) = %p\n", exec_current->name, exec_current->pid,
+	    count, size, p);
+	return p;
+}
+
+static FOMOS_CALL void exec_trace_free(void *ptr)
+{
+	klog("%s[%llu]: trace: free(%p)\n", exec_current->name, exec_current->pid, ptr);
+	exec_free(ptr);
+}
+
+/* --- loading ------------------------------------------------------------------ */
+
+/* Unmaps [va, va+size) and gives every page that was mapped there back. */
+static void exec_unmap(uint64_t va, uint64_t size)
+{
+	uint64_t off;
+
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		uint64_t pa = paging_translate(va + off);
+
+		if (pa)
+			pmm_free(pa, 1);
+	}
+	paging_map(va, 0, size, 0);
+}
+
+static int exec_alloc_slot(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < EXEC_MAX_SLOTS; i++)
+		if (!exec_slots[i]) {
+			exec_slots[i] = 1;
+			return (int)i;
+		}
+	return -1;
+}
+
+/* Copies the file into fresh pages, relocates it for its home, and maps it
+ * with per-part permissions.  The copy goes through the identity map, so the
+ * home is only mapped once, with its final permissions. */
+static int exec_load_image(struct app *a, const uint8_t *file, uint64_t size)
+{
+	const struct appfile_header *h = (const void *)file;
+	uint64_t bytes = ALIGN_UP(h->mem_size, PAGE_SIZE), pa;
+	uint8_t *img;
+
+	pa = pmm_alloc(bytes / PAGE_SIZE);
+	if (!pa)
+		return -1;
+	img = (uint8_t *)(uintptr_t)pa;
+	memcpy(img, file, size);
+	memset(img + size, 0, bytes - size);
+	appfile_relocate(img, a->home);
+	if (paging_map(a->home, pa, h->code_start, PG_RO | PG_NX) < 0 ||
+	    paging_map(a->home + h->code_start, pa + h->code_start, h->code_end - h->code_start, PG_RO) < 0 ||
+	    paging_map(a->home + h->code_end, pa + h->code_end, h->data_start - h->code_end, PG_RO | PG_NX) < 0 ||
+	    paging_map(a->home + h->data_start, pa + h->data_start, bytes - h->data_start, PG_RW | PG_NX) < 0) {
+		paging_map(a->home, 0, bytes, 0);
+		pmm_free(pa, bytes / PAGE_SIZE);
+		return -1;
+	}
+	a->image_bytes = bytes;
+	a->entry = (app_entry_fn)(uintptr_t)(a->home + h->entry);
+	memcpy(a->name, h->name, APPFILE_NAME_MAX);
+	return 0;
+}
+
+/* v1: a transparent surface the size of the screen, composed above the
+ * apps started before it. */
+static int exec_make_surface(struct app *a)
+{
+	uint32_t w = display_width(), h = display_height();
+	uint64_t va = a->home + EXEC_SURFACE_OFFSET;
+
+	if (a->opts.nofb || !display_ready())
+		return 0;
+	a->surface_bytes = ALIGN_UP((uint64_t)w * h * 4, PAGE_SIZE);
+	/* 4 KiB pages: their dirty bits tell the compositor what changed. */
+	if (exec_map_fresh(va, a->surface_bytes, PG_RW | PG_NX | PG_SMALL) < 0) {
+		a->surface_bytes = 0;
+		return -1;
+	}
+	/* Transparent and empty until the app writes to it (content grows
+	 * with the pages it dirties). */
+	a->layer = (struct compose_layer){ (const uint32_t *)(uintptr_t)va, w, h, w, 0, 0, 0, { 0, 0, 0, 0 } };
+	if (display_add_layer(&a->layer) < 0) {
+		klog("%s[%llu]: too many surfaces on screen, this app gets none\n", a->name, a->pid);
+		exec_unmap(va, a->surface_bytes);
+		a->surface_bytes = 0;
+		return 0;
+	}
+	a->ctx.fb = (struct fomos_surface){ (uint32_t *)(uintptr_t)va, w, h, w, 0 };
+	return 0;
+}
+
+/* The context is where wrapping happens: a traced app simply gets other
+ * function pointers. */
+static void exec_build_ctx(struct app *a)
+{
+	a->ctx.version = EXEC_CTX_VERSION;
+	a->ctx.size = sizeof(struct fomos_ctx);
+	a->ctx.pid = a->pid;
+	a->ctx.log = exec_log;
+	a->ctx.calloc = a->opts.trace ? exec_trace_calloc : exec_calloc;
+	a->ctx.free = a->opts.trace ? exec_trace_free : exec_free;
+	a->ctx.store = &a->store;
+	a->ctx.input = &exec_input;
+}
+
+static void exec_release(struct app *a)
+{
+	if (a->surface_bytes) {
+		display_remove_layer(&a->layer);
+		exec_unmap(a->home + EXEC_SURFACE_OFFSET, a->surface_bytes);
+	}
+	exec_unmap(a->home + EXEC_ARENA_OFFSET, a->arena_bytes);
+	exec_unmap(a->home, a->image_bytes);
+	a->surface_bytes = a->arena_bytes = a->image_bytes = 0;
+	exec_slots[a->slot] = 0;
+}
+
+int64_t exec_start(const char *file_name, const uint8_t *file, uint64_t size,
+    const struct app_opts *opts)
+{
+	char why[128];
+	struct app *a;
+	int slot;
+
+	if (appfile_check(file, size, EXEC_CTX_VERSION, why, sizeof(why)) < 0) {
+		klog("exec: %s refused: %s\n", file_name, why);
+		return -1;
+	}
+	a = kcalloc(1, sizeof(*a));
+	slot = exec_alloc_slot();
+	if (!a || slot < 0) {
+		klog("exec: %s not started: %s\n", file_name, a ? "no free home" : "out of kernel memory");
+		kfree(a);
+		return -1;
+	}
+	a->slot = slot;
+	a->home = EXEC_HOME_BASE + (uint64_t)slot * EXEC_HOME_SIZE;
+	a->opts = *opts;
+	a->pid = exec_next_pid++;
+	heap_init(&a->arena);
+	if (exec_load_image(a, file, size) < 0 || exec_make_surface(a) < 0) {
+		klog("exec: %s not started: out of memory\n", file_name);
+		exec_release(a);
+		kfree(a);
+		return -1;
+	}
+	exec_build_ctx(a);
+	a->state = APP_RUNNING;
+	if (exec_apps_tail)
+		exec_apps_tail->next = a;
+	else
+		exec_apps = a;
+	exec_apps_tail = a;
+	klog("exec: started %s as pid %llu%s%s\n", a->name, a->pid,
+	    opts->trace ? " (trace)" : "", opts->nofb ? " (nofb)" : "");
+	return (int64_t)a->pid;
+}
+
+/* --- starting apps by name ----------------------------------------------------- */
+
+static const struct boot_file *exec_files;
+static uint32_t exec_file_count;
+
+void exec_set_files(const struct boot_file *files, uint32_t count)
+{
+	exec_files = files;
+	exec_file_count = count;
+}
+
+static const struct boot_file *exec_find_file(const char *path)
+{
+	uint32_t i;
+
+	for (i = 0; i < exec_file_count; i++)
+		if (!strcmp(exec_files[i].path, path))
+			return &exec_files[i];
+	return NULL;
+}
+
+int64_t exec_run_name(const char *name, const struct app_opts *opts)
+{
+	const struct boot_file *f;
+	char path[BOOT_PATH_MAX];
+
+	fmt_snprintf(path, sizeof(path), "/fomos/apps/%s.app", name);
+	f = exec_find_file(path);
+	if (!f) {
+		klog("exec: %s: no such app (%s not found)\n", name, path);
+		return -1;
+	}
+	return exec_start(path, f->data, f->size, opts);
+}
+
+static void exec_init_report(void *arg, const char *msg)
+{
+	klog("exec: /fomos/%s\n", msg);
+}
+
+void exec_start_init(void)
+{
+	static struct init_entry entries[64];
+	const struct boot_file *f = exec_find_file("/fomos/init");
+	uint32_t n, i;
+
+	if (!f) {
+		klog("exec: no /fomos/init, no apps started\n");
+		return;
+	}
+	n = init_parse((const char *)f->data, f->size, entries, ARRAY_LEN(entries), exec_init_report, NULL);
+	for (i = 0; i < n; i++)
+		exec_run_name(entries[i].name, &entries[i].opts);
+}
+
+/* --- running ------------------------------------------------------------------ */
+
+static void exec_end(struct app *a, int32_t code)
+{
+	a->state = APP_ENDED;
+	a->exit_code = code;
+	klog("exec: %s[%llu] ended (exit code %d), %llu KiB returned\n", a->name, a->pid, code,
+	    (a->image_bytes + a->surface_bytes + a->arena_bytes) >> 10);
+	exec_release(a);
+}
+
+int exec_kill(uint64_t pid)
+{
+	struct app *a;
+
+	for (a = exec_apps; a; a = a->next)
+		if (a->pid == pid && a->state == APP_RUNNING) {
+			exec_end(a, -9);
+			return 0;
+		}
+	return -1;
+}
+
+/* Calls the app once at rdtsc value `now`; returns the rdtsc value after. */
+static uint64_t exec_call(struct app *a, uint64_t now)
+{
+	uint64_t after;
+	int r;
+
+	a->call = a->ctx;
+	a->call.time_ns = timer_tsc_to_ns(now);
+	exec_current = a;
+	r = a->entry(&a->call);
+	exec_current = NULL;
+	after = rdtsc();
+	a->calls++;
+	a->cpu_tsc += after - now;
+	a->drew = 1;
+	if (a->doomed)
+		exec_end(a, -1);
+	else if (r < 0)
+		exec_end(a, r);
+	else
+		a->wake_tsc = r ? after + (uint64_t)r * exec_tsc_per_ms : 0;
+	return after;
+}
+
+uint32_t exec_round(uint64_t *next_wake_tsc)
+{
+	uint64_t now = rdtsc(), next = UINT64_MAX;
+	uint32_t called = 0;
+	struct app *a;
+
+	for (a = exec_apps; a; a = a->next) {
+		if (a->state != APP_RUNNING)
+			continue;
+		if (a->wake_tsc > now) {
+			next = MIN(next, a->wake_tsc);
+			continue;
+		}
+		now = exec_call(a, now);
+		called++;
+		if (a->state == APP_RUNNING && a->wake_tsc)
+			next = MIN(next, a->wake_tsc);
+	}
+	*next_wake_tsc = next;
+	return called;
+}
+
+struct exec_damage {
+	struct compose_layer *layer;
+	uint64_t run_start, run_end;	/* bytes of the surface, a run of dirty pages */
+};
+
+/* A run of dirty bytes of a surface as screen rectangles: the partial first
+ * and last rows, and the whole rows between. */
+static void exec_damage_run(struct exec_damage *d)
+{
+	struct compose_layer *l = d->layer;
+	uint64_t first = d->run_start / 4, last = (d->run_end - 1) / 4;
+	int32_t y0 = first / l->stride, y1 = last / l->stride;
+	int32_t x0 = first % l->stride, x1 = last % l->stride;
+	struct compose_rect r;
+
+	if (d->run_end <= d->run_start)
+		return;
+	if (y0 == y1)
+		r = (struct compose_rect){ x0, y0, x1 + 1, y0 + 1 };
+	else
+		r = (struct compose_rect){ 0, y0, (int32_t)l->width, y1 + 1 };
+	l->content = compose_union(l->content, r);
+	display_damage((struct compose_rect){ l->x + r.x0, l->y + r.y0, l->x + r.x1, l->y + r.y1 });
+}
+
+static void exec_dirty_page(void *arg, uint64_t offset)
+{
+	struct exec_damage *d = arg;
+
+	if (offset != d->run_end) {
+		exec_damage_run(d);
+		d->run_start = offset;
+	}
+	d->run_end = offset + PAGE_SIZE;
+}
+
+/* v1 apps don't say what they changed; the page tables do.  At most every
+ * EXEC_FRAME_NS, the pages each app wrote in its surface become damage. */
+static void exec_frame(void)
+{
+	static uint64_t last;
+	uint64_t now = timer_ns();
+	struct app *a;
+
+	if (now - last < EXEC_FRAME_NS)
+		return;
+	last = now;
+	for (a = exec_apps; a; a = a->next) {
+		struct exec_damage d = { &a->layer, 0, 0 };
+
+		if (a->state != APP_RUNNING || !a->drew || !a->surface_bytes)
+			continue;
+		a->drew = 0;
+		paging_take_dirty(a->home + EXEC_SURFACE_OFFSET, a->surface_bytes, exec_dirty_page, &d);
+		exec_damage_run(&d);
+	}
+	display_flush();
+}
+
+void exec_loop(void)
+{
+	uint64_t next;
+
+	exec_tsc_per_ms = timer_tsc_hz() / 1000;
+	console_defer(1);
+	for (;;) {
+		uint32_t called = exec_round(&next);
+
+		monitor_poll();
+		exec_frame();
+		/* Nothing due: sleep until the next interrupt (the 1 kHz tick at
+		 * the latest), then look again. */
+		if (!called && next > rdtsc())
+			cpu_sti_hlt();
+	}
+}
+
+uint32_t exec_list(struct exec_info *out, uint32_t max)
+{
+	uint32_t n = 0;
+	struct app *a;
+
+	for (a = exec_apps; a && n < max; a = a->next, n++) {
+		out[n].pid = a->pid;
+		memcpy(out[n].name, a->name, APP_NAME_MAX);
+		out[n].state = a->state;
+		out[n].exit_code = a->exit_code;
+		out[n].calls = a->calls;
+		out[n].cpu_ns = timer_tsc_delta_ns(a->cpu_tsc);
+		out[n].mem_bytes = a->image_bytes + a->surface_bytes + a->arena_bytes;
+	}
+	return n;
+}
+
+uint32_t exec_running(void)
+{
+	uint32_t n = 0;
+	struct app *a;
+
+	for (a = exec_apps; a; a = a->next)
+		n += a->state == APP_RUNNING;
+	return n;
+}

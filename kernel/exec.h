@@ -1,0 +1,65 @@
+/*
+ * The app executor: loading apps into their homes, building their contexts,
+ * and the one loop that calls them.
+ *
+ * Every app lives in a fixed virtual *home* that depends only on its slot:
+ *
+ *   home + 0         the image: header, code, constants, data, bss
+ *   home + 1 GiB     its surface (v1: a full-screen one), unless nofb
+ *   home + 2 GiB     its arena, which ctx->calloc carves; mapped as it grows,
+ *                    never beyond the app's quota
+ *
+ * Nothing of an app lives outside its home, which is what will make saving
+ * an app (its home and its store pointer) and giving it a quota cheap.
+ */
+#ifndef EXEC_H
+#define EXEC_H
+
+#include <stdint.h>
+#include "boot.h"
+#include "initfile.h"
+
+#define EXEC_CTX_VERSION	1		/* the fomos_ctx version this kernel speaks */
+#define EXEC_MAX_SLOTS		8192
+#define EXEC_HOME_BASE		(1ull << 40)	/* 1 TiB: far above any RAM we identity-map */
+#define EXEC_HOME_SIZE		(4ull << 30)
+#define EXEC_SURFACE_OFFSET	(1ull << 30)
+#define EXEC_ARENA_OFFSET	(2ull << 30)
+
+enum app_state { APP_RUNNING = 1, APP_ENDED };
+
+/* What `ps` shows of an app. */
+struct exec_info {
+	uint64_t pid;
+	char name[APP_NAME_MAX];
+	uint32_t state;		/* enum app_state */
+	int32_t exit_code;
+	uint64_t calls;
+	uint64_t cpu_ns;
+	uint64_t mem_bytes;	/* image + surface + arena mapped */
+};
+
+/* Loads and starts an app from its file.  Returns its pid, or -1 after one
+ * log line naming the file and the reason. */
+int64_t exec_start(const char *file_name, const uint8_t *file, uint64_t size,
+    const struct app_opts *opts);
+int exec_kill(uint64_t pid);		/* 0, or -1 if no such running app */
+
+/* The files efi/ loaded; apps are looked up there by name. */
+void exec_set_files(const struct boot_file *files, uint32_t count);
+/* Starts /fomos/apps/NAME.app.  Returns its pid or -1 (after a log line). */
+int64_t exec_run_name(const char *name, const struct app_opts *opts);
+/* Starts every app /fomos/init lists, in order. */
+void exec_start_init(void);
+
+/* One pass over the apps: every app that is due is called once, in start
+ * order.  Returns how many were called; *next_wake_tsc is the earliest rdtsc
+ * at which a sleeping app is due (UINT64_MAX if none). */
+uint32_t exec_round(uint64_t *next_wake_tsc);
+/* The main loop: apps, the serial monitor, the display; halts when idle. */
+__attribute__((noreturn)) void exec_loop(void);
+
+uint32_t exec_list(struct exec_info *out, uint32_t max);
+uint32_t exec_running(void);
+
+#endif

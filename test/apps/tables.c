@@ -1,0 +1,34 @@
+/* tables: pointers in initialised data (a string table and a table of
+ * function pointers) only work if the loader applied the app's
+ * R_X86_64_RELATIVE relocations for the home it was put in. */
+#include "applib.h"
+
+static int twice(int x) { return 2 * x; }
+static int square(int x) { return x * x; }
+
+static const char *names[] = { "alpha", "beta", "gamma" };
+static int (*ops[])(int) = { twice, square };
+struct tables { const char *label; const char **list; int (**ops)(int); };
+static struct tables nested = { "list", names, ops };
+/* Read through a volatile pointer, so the compiler cannot fold the tables
+ * away: they must exist in the image, relocated. */
+static struct tables *volatile tables = &nested;
+
+int FOMOS_CALL start(struct fomos_ctx *ctx)
+{
+	struct line l = { .len = 0 };
+	uint32_t i;
+
+	line_str(&l, "tables: ");
+	line_str(&l, tables->label);
+	for (i = 0; i < 3; i++) {
+		line_str(&l, " ");
+		line_str(&l, tables->list[i]);
+	}
+	line_str(&l, " ");
+	line_u64(&l, (uint64_t)tables->ops[0](3));
+	line_str(&l, " ");
+	line_u64(&l, (uint64_t)tables->ops[1](3));
+	line_send(ctx, &l);
+	return -1;
+}
