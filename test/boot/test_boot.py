@@ -5,62 +5,14 @@ default boot (shared_machine); the others boot their own machine.
 """
 
 import re
-import time
+import subprocess
 
 import pytest
 
-from screen import read_screen
+from qemu import ROOT
 
-READY = r'kernel: ready in (\d+\.\d) ms'
-MEM = r'mem: (\d+) MiB usable'
-FB = r'fb: (\d+)x(\d+) (\w+)'
-TSC = r'tsc: (\d+) MHz'
-PROMPT = r'(?m)^> '
-# OVMF's default GOP mode on QEMU's VGA (measured with QEMU 7.2, Debian OVMF).
-DEFAULT_MODE = (1280, 800)
-
-
-def mib(size):
-    """'256M' or '4G' in MiB."""
-    return int(size[:-1]) * {'M': 1, 'G': 1024}[size[-1]]
-
-
-def logged(m, regex):
-    """The match of `regex` in everything the machine printed so far."""
-    found = re.search(regex, m.serial_text)
-    assert found, f'no line matching {regex!r} on serial'
-    return found
-
-
-def boot_to_prompt(m):
-    """Waits for `kernel: ready`, then for the console's first prompt."""
-    ready = m.wait_for(READY)
-    m.wait_for(PROMPT, timeout=10)
-    return ready
-
-
-def command(m, line, timeout=30):
-    """Types `line` and Enter; returns what the kernel printed before its next prompt."""
-    m.send(line + '\r')
-    echo = m.wait_for(re.escape(line) + r'\r?\n', timeout)
-    end = m.wait_for(PROMPT, timeout)
-    return end.string[echo.end():end.start()]
-
-
-def screen_text(m, want, timeout=10):
-    """The screen's text lines, once some line contains `want` (or at timeout)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        lines = read_screen(m.screendump())
-        if any(want in line for line in lines) or time.monotonic() > deadline:
-            return lines
-        time.sleep(0.2)  # nothing tells us when the screen changes
-
-
-def assert_on_screen(lines, want):
-    shown = '\n'.join(line for line in lines if line)
-    assert any(want in line for line in lines), \
-        f'{want!r} not on screen; read_screen found:\n{shown}'
+from console import (DEFAULT_MODE, FB, MEM, READY, TSC, assert_on_screen,
+                     boot_to_prompt, command, logged, mib, screen_text)
 
 
 @pytest.fixture(scope='module')
@@ -211,3 +163,31 @@ def test_fault_is_dumped_on_serial_and_screen(machine, kind, name, fields):
     for field in fields:
         assert field in text, f'{field!r} missing from the fault dump:\n{text}'
     assert_on_screen(screen_text(m, name), name)
+
+
+def symbolize(addresses):
+    """Function names (inlined ones too) for link addresses in fomos.efi."""
+    out = subprocess.run(['llvm-symbolizer', '--obj=' + str(ROOT / 'build' / 'fomos.efi')]
+                         + [hex(a) for a in addresses],
+                         capture_output=True, text=True, check=True).stdout
+    return [line for line in out.splitlines() if line and not line.startswith('/')]
+
+
+@pytest.mark.parametrize('kind,frames', [
+    ('page', ['main_fault_on_purpose', 'main_on_own_stack']),
+    ('stack', ['main_recurse', 'main_recurse']),
+])
+def test_fault_backtrace_names_the_callers(machine, kind, frames):
+    """The backtrace is walked from the image's unwind tables: symbolized, it
+    names the function that faulted and the ones that called it."""
+    m = machine(cfg=f'fault={kind}\n')
+    m.wait_for(READY)
+    dump = m.wait_for(r'kernel: halted', timeout=30)
+    trace = dump.string[dump.string.rfind('backtrace:'):dump.end()]
+    links = [int(a, 16) for a in re.findall(r'link address (0x[0-9a-f]+)', trace)]
+    names = symbolize(links)
+    assert len(links) >= 2, trace
+    for want in frames:
+        assert want in names, f'{want} not in the backtrace {names}:\n{trace}'
+    if kind == 'stack':
+        assert 'the line above' in trace, 'deep recursion is not summarised'
