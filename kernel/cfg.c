@@ -152,6 +152,20 @@ bad:
 	    (int)MIN(val.len, CFG_QUOTE_MAX), val.p, CFG_VALUE_MAX - 1);
 }
 
+/* yes/no, on/off, 1/0. */
+static void
+set_bool(struct parser *ps, struct span key, struct span val, uint8_t *out)
+{
+	if (span_is(val, "yes") || span_is(val, "on") || span_is(val, "1"))
+		*out = 1;
+	else if (span_is(val, "no") || span_is(val, "off") || span_is(val, "0"))
+		*out = 0;
+	else
+		report(ps, "%.*s '%.*s' is not yes or no, ignored",
+		    (int)MIN(key.len, CFG_QUOTE_MAX), key.p,
+		    (int)MIN(val.len, CFG_QUOTE_MAX), val.p);
+}
+
 static void
 parse_line(struct parser *ps, struct span line)
 {
@@ -186,6 +200,8 @@ parse_line(struct parser *ps, struct span line)
 		set_resolution(ps, val);
 	else if (span_is(key, "fault"))
 		set_fault(ps, val);
+	else if (span_is(key, "bench"))
+		set_bool(ps, key, val, &ps->cfg->bench);
 	else
 		report(ps, "unknown key '%.*s', ignored",
 		    (int)MIN(key.len, CFG_QUOTE_MAX), key.p);

@@ -44,6 +44,9 @@ struct exec_info {
 int64_t exec_start(const char *file_name, const uint8_t *file, uint64_t size,
     const struct app_opts *opts);
 int exec_kill(uint64_t pid);		/* 0, or -1 if no such running app */
+void exec_kill_all(void);
+/* The running apps' start() addresses, for the benchmark's baseline. */
+uint32_t exec_entry_points(void **out, uint32_t max);
 
 /* The files efi/ loaded; apps are looked up there by name. */
 void exec_set_files(const struct boot_file *files, uint32_t count);
@@ -58,6 +61,12 @@ void exec_start_init(void);
 uint32_t exec_round(uint64_t *next_wake_tsc);
 /* The main loop: apps, the serial monitor, the display; halts when idle. */
 __attribute__((noreturn)) void exec_loop(void);
+/* exec_loop in pieces, for the benchmark: exec_prepare once, then each
+ * exec_once is one turn of the loop (a round, the monitor, a frame). */
+void exec_prepare(void);
+uint32_t exec_once(uint64_t *next_wake_tsc);
+void exec_set_quiet(int quiet);
+void exec_forget_ended(void);	/* drops the records of ended apps (ps forgets them) */
 
 uint32_t exec_list(struct exec_info *out, uint32_t max);
 uint32_t exec_running(void);

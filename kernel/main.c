@@ -7,6 +7,7 @@
  * tables; only then is boot-services memory released to the pmm.
  */
 #include "acpi.h"
+#include "bench.h"
 #include "boot.h"
 #include "console.h"
 #include "cpu.h"
@@ -100,6 +101,8 @@ static void main_on_own_stack(void *arg)
 	klog("kernel: ready in %llu.%llu ms\n", ns / 1000000, ns / 100000 % 10);
 	main_fault_on_purpose(bi->cfg.fault);
 	exec_set_files(bi->files, bi->file_count);
+	if (bi->cfg.bench)
+		bench_run();
 	exec_start_init();
 	monitor_start();
 	exec_loop();

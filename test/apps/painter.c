@@ -1,7 +1,8 @@
 /* painter: draws a known picture so the tests can find it in a screenshot:
- * an opaque green square at (100,100)-(200,200) and, over its right half, a
- * half-transparent red one at (150,100)-(250,200).  Without a framebuffer
- * (nofb) it says so. */
+ * an opaque green square at (800,300)-(900,400) and, overwriting its right
+ * half, a half-transparent red one at (850,300)-(950,400), far right of where
+ * the console's text usually reaches.  Without a framebuffer (nofb) it says
+ * so. */
 #include "applib.h"
 
 static void painter_fill(struct fomos_surface *s, uint32_t x0, uint32_t y0,
@@ -27,8 +28,8 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 		line_send(ctx, &l);
 		return -1;
 	}
-	painter_fill(&ctx->fb, 100, 100, 200, 200, 0xff00ff00);
-	painter_fill(&ctx->fb, 150, 100, 250, 200, 0x80ff0000);
+	painter_fill(&ctx->fb, 800, 300, 900, 400, 0xff00ff00);
+	painter_fill(&ctx->fb, 850, 300, 950, 400, 0x80ff0000);
 	line_str(&l, "painter: drew on a ");
 	line_u64(&l, ctx->fb.width);
 	line_str(&l, "x");
