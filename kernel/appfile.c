@@ -9,6 +9,23 @@ static int appfile_aligned(uint64_t v)
 	return (v & (APPFILE_PAGE - 1)) == 0;
 }
 
+/* Names end up in log lines: no control characters, no way to fake a line. */
+static int appfile_check_name(const char *name)
+{
+	size_t i, n = strnlen(name, APPFILE_NAME_MAX);
+
+	if (n == 0 || n == APPFILE_NAME_MAX)
+		return -1;
+	for (i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '_' || c == '.' || c == '-'))
+			return -1;
+	}
+	return 0;
+}
+
 static int appfile_check_relocs(const uint8_t *file, const struct appfile_header *h,
     char *why, size_t why_len)
 {
@@ -21,10 +38,14 @@ static int appfile_check_relocs(const uint8_t *file, const struct appfile_header
 		if ((uint32_t)r.info != R_X86_64_RELATIVE || r.info >> 32)
 			APPFILE_FAIL("relocation %llu has type %u; only R_X86_64_RELATIVE is allowed",
 			    (unsigned long long)i, (unsigned)(uint32_t)r.info);
-		if (r.offset < h->data_start || r.offset > h->mem_size - 8 || (r.offset & 7))
+		if (r.offset < h->data_start || r.offset > h->mem_size - 8)
 			APPFILE_FAIL("relocation %llu writes at 0x%llx, outside the app's data",
 			    (unsigned long long)i, (unsigned long long)r.offset);
-		if (r.addend < 0 || (uint64_t)r.addend >= h->mem_size)
+		if (r.offset & 7)
+			APPFILE_FAIL("relocation %llu writes at 0x%llx, not 8-byte aligned",
+			    (unsigned long long)i, (unsigned long long)r.offset);
+		/* One past the end is a valid C pointer (the end of a buffer). */
+		if (r.addend < 0 || (uint64_t)r.addend > h->mem_size)
 			APPFILE_FAIL("relocation %llu points at 0x%llx, outside the image",
 			    (unsigned long long)i, (unsigned long long)r.addend);
 	}
@@ -60,11 +81,16 @@ int appfile_check(const uint8_t *file, uint64_t size, uint32_t ctx_version,
 		APPFILE_FAIL("sections out of order or not page aligned");
 	if (h.entry < h.code_start || h.entry >= h.code_end)
 		APPFILE_FAIL("entry point 0x%llx is not in the code", (unsigned long long)h.entry);
-	if (h.reloc_offset & 7 || h.reloc_offset > size ||
-	    h.reloc_count > (size - h.reloc_offset) / sizeof(struct appfile_rela))
-		APPFILE_FAIL("relocation table outside the file");
-	if (strnlen(h.name, APPFILE_NAME_MAX) == APPFILE_NAME_MAX || !h.name[0])
-		APPFILE_FAIL("app name missing or not terminated");
+	if (h.reloc_count && (h.reloc_offset & 7))
+		APPFILE_FAIL("relocation table not 8-byte aligned");
+	/* The table must sit in the read-only part: relocating reads it while
+	 * writing data, and an entry that could rewrite a later entry could
+	 * send that one anywhere. */
+	if (h.reloc_count && (h.reloc_offset < h.code_end || h.reloc_offset > MIN(h.data_start, size) ||
+	    h.reloc_count > (MIN(h.data_start, size) - h.reloc_offset) / sizeof(struct appfile_rela)))
+		APPFILE_FAIL("relocation table outside the read-only part of the image");
+	if (appfile_check_name(h.name) < 0)
+		APPFILE_FAIL("app name missing, not terminated, or not of A-Z a-z 0-9 _ . -");
 	return appfile_check_relocs(file, &h, why, why_len);
 }
 

@@ -52,7 +52,7 @@ struct appfile_rela {
 
 /* Checks every field of file[0..size) against the file's real size.
  * Returns 0, or -1 with a one-line reason in why ("truncated: 100 bytes, the
- * header needs 112"). */
+ * header alone needs 112"). */
 int appfile_check(const uint8_t *file, uint64_t size, uint32_t ctx_version,
     char *why, size_t why_len);
 

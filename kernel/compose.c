@@ -56,6 +56,16 @@ static void compose_layer_into(uint32_t *dst, uint32_t dst_stride,
 	}
 }
 
+/* Does what l shows (its content, within its own bounds) cover r? */
+static int compose_covers(const struct compose_layer *l, struct compose_rect r)
+{
+	struct compose_rect c = compose_clip(l->content,
+	    (struct compose_rect){ 0, 0, (int32_t)l->width, (int32_t)l->height });
+
+	return l->x + c.x0 <= r.x0 && l->y + c.y0 <= r.y0 &&
+	    l->x + c.x1 >= r.x1 && l->y + c.y1 >= r.y1;
+}
+
 void compose_rect(uint32_t *dst, uint32_t dst_stride, uint32_t dst_w, uint32_t dst_h,
     const struct compose_layer *const *layers, uint32_t n, struct compose_rect r,
     uint32_t background)
@@ -67,11 +77,8 @@ void compose_rect(uint32_t *dst, uint32_t dst_stride, uint32_t dst_w, uint32_t d
 	r = compose_clip(r, screen);
 	if (compose_empty(r))
 		return;
-	/* An opaque layer covering r makes the background pointless. */
-	if (!(n && layers[0]->opaque && layers[0]->x + layers[0]->content.x0 <= r.x0 &&
-	    layers[0]->y + layers[0]->content.y0 <= r.y0 &&
-	    layers[0]->x + layers[0]->content.x1 >= r.x1 &&
-	    layers[0]->y + layers[0]->content.y1 >= r.y1))
+	/* An opaque bottom layer covering r makes the background pointless. */
+	if (!(n && layers[0]->opaque && compose_covers(layers[0], r)))
 		for (y = r.y0; y < r.y1; y++)
 			for (x = r.x0; x < r.x1; x++)
 				dst[(uint64_t)y * dst_stride + x] = background;

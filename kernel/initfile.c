@@ -39,6 +39,8 @@ static int init_parse_size(const char *s, size_t len, uint64_t *out)
 			return -1;
 		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
+	if (v > UINT64_MAX / mult)	/* 12 digits times 2^30 would wrap */
+		return -1;
 	*out = v * mult;
 	return 0;
 }

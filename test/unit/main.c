@@ -87,6 +87,57 @@ void memmap_sorts_by_base_and_merges_adjacent_same_type(void);
 void memmap_skips_empty_and_overflowing_descriptors(void);
 void memmap_too_small_descriptor_size_returns_nothing(void);
 void memmap_drops_only_the_highest_regions_when_full(void);
+/* test_appfile.c */
+void appfile_accepts_a_well_formed_app_and_relocates_its_pointers(void);
+void appfile_accepts_apps_at_every_boundary_the_format_allows(void);
+void appfile_file_shorter_than_the_header_is_refused(void);
+void appfile_wrong_magic_is_refused(void);
+void appfile_unknown_format_is_refused(void);
+void appfile_context_version_0_or_newer_than_the_kernel_is_refused(void);
+void appfile_file_size_must_be_the_real_size(void);
+void appfile_memory_size_below_the_file_or_over_the_limit_is_refused(void);
+void appfile_unaligned_or_disordered_sections_are_refused(void);
+void appfile_entry_outside_the_code_is_refused(void);
+void appfile_relocation_table_outside_the_file_is_refused(void);
+void appfile_relocation_other_than_relative_is_refused(void);
+void appfile_relocation_writing_outside_the_data_is_refused(void);
+void appfile_relocation_pointing_outside_the_image_is_refused(void);
+void appfile_name_missing_or_unterminated_is_refused(void);
+void appfile_relocation_table_in_writable_data_is_refused(void);
+void appfile_reason_fits_the_callers_buffer(void);
+void appfile_checks_stay_inside_files_cut_at_every_length(void);
+void appfile_random_damage_is_refused_or_stays_in_the_image(void);
+void appfile_hello_built_by_the_sdk_is_accepted(void);
+void appfile_sdk_pointer_tables_are_relocated_for_the_home(void);
+/* test_initfile.c */
+void init_lists_apps_in_order_with_their_options(void);
+void init_skips_comments_and_blank_lines_and_reads_crlf_and_tabs(void);
+void init_last_line_needs_no_newline(void);
+void init_quota_takes_k_m_g_suffixes_from_4k_to_2g(void);
+void init_quota_too_big_for_64_bits_is_refused_not_wrapped(void);
+void init_unknown_option_skips_the_line_and_later_lines_still_parse(void);
+void init_name_longer_than_31_characters_is_refused(void);
+void init_name_with_bad_characters_is_refused(void);
+void init_control_bytes_are_not_text(void);
+void init_more_apps_than_fit_are_reported_not_written(void);
+void init_long_lines_are_reported_and_the_next_line_still_parses(void);
+void init_reports_count_lines_from_one_including_blank_and_comment_lines(void);
+void init_works_without_a_report_callback(void);
+void init_never_reads_past_len(void);
+void app_opts_parse_reads_the_run_commands_options(void);
+void init_random_bytes_give_only_valid_entries_and_reports(void);
+/* test_compose.c */
+void compose_blend_matches_rounded_arithmetic_for_every_alpha(void);
+void compose_later_layers_draw_on_top(void);
+void compose_opaque_layers_are_copied_verbatim(void);
+void compose_background_shows_where_no_layer_covers(void);
+void compose_writes_only_inside_the_requested_rectangle(void);
+void compose_layers_are_clipped_at_the_screen_edges(void);
+void compose_empty_or_offscreen_rectangle_writes_nothing(void);
+void compose_only_a_layers_content_is_drawn(void);
+void compose_content_past_the_layer_edge_still_gets_background(void);
+void compose_random_scenes_match_the_reference(void);
+void compose_clip_union_and_empty_do_rectangle_arithmetic(void);
 
 #define T(fn)	{ #fn, fn }
 
@@ -155,6 +206,54 @@ static const struct unit_test {
 	T(memmap_skips_empty_and_overflowing_descriptors),
 	T(memmap_too_small_descriptor_size_returns_nothing),
 	T(memmap_drops_only_the_highest_regions_when_full),
+	T(appfile_accepts_a_well_formed_app_and_relocates_its_pointers),
+	T(appfile_accepts_apps_at_every_boundary_the_format_allows),
+	T(appfile_file_shorter_than_the_header_is_refused),
+	T(appfile_wrong_magic_is_refused),
+	T(appfile_unknown_format_is_refused),
+	T(appfile_context_version_0_or_newer_than_the_kernel_is_refused),
+	T(appfile_file_size_must_be_the_real_size),
+	T(appfile_memory_size_below_the_file_or_over_the_limit_is_refused),
+	T(appfile_unaligned_or_disordered_sections_are_refused),
+	T(appfile_entry_outside_the_code_is_refused),
+	T(appfile_relocation_table_outside_the_file_is_refused),
+	T(appfile_relocation_other_than_relative_is_refused),
+	T(appfile_relocation_writing_outside_the_data_is_refused),
+	T(appfile_relocation_pointing_outside_the_image_is_refused),
+	T(appfile_name_missing_or_unterminated_is_refused),
+	T(appfile_relocation_table_in_writable_data_is_refused),
+	T(appfile_reason_fits_the_callers_buffer),
+	T(appfile_checks_stay_inside_files_cut_at_every_length),
+	T(appfile_random_damage_is_refused_or_stays_in_the_image),
+	T(appfile_hello_built_by_the_sdk_is_accepted),
+	T(appfile_sdk_pointer_tables_are_relocated_for_the_home),
+	T(init_lists_apps_in_order_with_their_options),
+	T(init_skips_comments_and_blank_lines_and_reads_crlf_and_tabs),
+	T(init_last_line_needs_no_newline),
+	T(init_quota_takes_k_m_g_suffixes_from_4k_to_2g),
+	T(init_quota_too_big_for_64_bits_is_refused_not_wrapped),
+	T(init_unknown_option_skips_the_line_and_later_lines_still_parse),
+	T(init_name_longer_than_31_characters_is_refused),
+	T(init_name_with_bad_characters_is_refused),
+	T(init_control_bytes_are_not_text),
+	T(init_more_apps_than_fit_are_reported_not_written),
+	T(init_long_lines_are_reported_and_the_next_line_still_parses),
+	T(init_reports_count_lines_from_one_including_blank_and_comment_lines),
+	T(init_works_without_a_report_callback),
+	T(init_never_reads_past_len),
+	T(app_opts_parse_reads_the_run_commands_options),
+	T(init_random_bytes_give_only_valid_entries_and_reports),
+	T(compose_blend_matches_rounded_arithmetic_for_every_alpha),
+	T(compose_later_layers_draw_on_top),
+	T(compose_opaque_layers_are_copied_verbatim),
+	T(compose_background_shows_where_no_layer_covers),
+	T(compose_writes_only_inside_the_requested_rectangle),
+	T(compose_layers_are_clipped_at_the_screen_edges),
+	T(compose_empty_or_offscreen_rectangle_writes_nothing),
+	T(compose_only_a_layers_content_is_drawn),
+	T(compose_content_past_the_layer_edge_still_gets_background),
+	T(compose_random_scenes_match_the_reference),
+	T(compose_clip_union_and_empty_do_rectangle_arithmetic),
 };
 
 jmp_buf *unit_panic_catch;
