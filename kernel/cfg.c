@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include "cfg.h"
+#include "keymap.h"
 #include "fmt.h"
 #include "lib.h"
 
@@ -152,6 +153,18 @@ bad:
 	    (int)MIN(val.len, CFG_QUOTE_MAX), val.p, CFG_VALUE_MAX - 1);
 }
 
+static void
+set_keymap(struct parser *ps, struct span val)
+{
+	if (span_is(val, "us"))
+		ps->cfg->keymap = KEYMAP_US;
+	else if (span_is(val, "fr"))
+		ps->cfg->keymap = KEYMAP_FR;
+	else
+		report(ps, "keymap '%.*s' is not one of us, fr, ignored",
+		    (int)MIN(val.len, CFG_QUOTE_MAX), val.p);
+}
+
 /* yes/no, on/off, 1/0. */
 static void
 set_bool(struct parser *ps, struct span key, struct span val, uint8_t *out)
@@ -202,6 +215,8 @@ parse_line(struct parser *ps, struct span line)
 		set_fault(ps, val);
 	else if (span_is(key, "bench"))
 		set_bool(ps, key, val, &ps->cfg->bench);
+	else if (span_is(key, "keymap"))
+		set_keymap(ps, val);
 	else
 		report(ps, "unknown key '%.*s', ignored",
 		    (int)MIN(key.len, CFG_QUOTE_MAX), key.p);

@@ -17,6 +17,7 @@ struct boot_cfg {
 	uint32_t width, height;		/* resolution=WxH; 0 = firmware default */
 	char fault[CFG_VALUE_MAX];	/* fault=KIND: test-only, the kernel faults on purpose after boot */
 	uint8_t bench;			/* bench=yes: run the benchmarks instead of /fomos/init, then power off */
+	uint8_t keymap;			/* keymap=us|fr: enum keymap_layout, us by default */
 };
 
 /* Called once per problem with a full sentence ("boot.cfg line 3: ..."). */

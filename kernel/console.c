@@ -1,3 +1,10 @@
+/*
+ * The console keeps text, not pixels: a grid of codepoints used as a ring of
+ * rows, so scrolling is moving the ring's top and clearing one row.  Pixels
+ * are drawn only for rows that changed, when the console syncs (after each
+ * write at boot and after a fault; once per frame while the executor runs),
+ * so a burst of log lines costs one redraw, not one full-screen memmove each.
+ */
 #include <stdint.h>
 
 #include "console.h"
@@ -9,81 +16,82 @@
 /* The embedded PSF font (kernel/font_data.S). */
 extern const uint8_t font_psf[], font_psf_end[];
 
-/* Everything here is set by console_init and then only by console_write. */
+/* Set by console_init; then changed by console_write and console_sync. */
 static struct console {
 	int ready;
-	int deferred;		/* the executor flushes the display once per frame */
+	int deferred;		/* the executor syncs once per frame */
 	struct compose_layer layer;	/* the bottom of the display */
-	uint32_t *back;		/* the layer's pixels, 0xAARRGGBB */
-	uint32_t width, height, stride;
+	uint32_t *pixels;	/* the layer's pixels, 0xAARRGGBB */
+	uint32_t width, height;
 	uint32_t scale;		/* 2 on wide screens so the text stays readable */
 	uint32_t cw, ch;	/* cell size in pixels */
 	uint32_t cols, rows;
-	uint32_t x, y;		/* cursor cell */
+	uint32_t *cells;	/* rows x cols codepoints; screen row r is grid row (top + r) % rows */
+	uint32_t top;
+	uint8_t *dirty;		/* per screen row: its pixels are out of date */
+	uint32_t x, y;		/* cursor cell, screen coordinates */
 	uint32_t fg, bg;	/* 0xAARRGGBB */
-	uint32_t dirty_lo, dirty_hi;	/* rows to copy out, [lo, hi) */
 	uint32_t utf8_cp, utf8_left;	/* a UTF-8 sequence being decoded */
 	struct font font;
 } con;
 
-static void console_dirty(uint32_t lo, uint32_t hi)
+static uint32_t *console_row(uint32_t screen_row)
 {
-	if (con.dirty_lo >= con.dirty_hi) {
-		con.dirty_lo = lo;
-		con.dirty_hi = hi;
-		return;
-	}
-	con.dirty_lo = MIN(con.dirty_lo, lo);
-	con.dirty_hi = MAX(con.dirty_hi, hi);
+	return con.cells + (uint64_t)((con.top + screen_row) % con.rows) * con.cols;
 }
 
-static void console_fill_rows(uint32_t row, uint32_t count)
+static void console_draw_cell(uint32_t row, uint32_t col, uint32_t cp)
 {
-	uint32_t y, x;
-
-	for (y = row * con.ch; y < (row + count) * con.ch; y++)
-		for (x = 0; x < con.width; x++)
-			con.back[y * con.stride + x] = con.bg;
-}
-
-static void console_scroll(void)
-{
-	uint64_t row_px = (uint64_t)con.ch * con.stride;
-
-	memmove(con.back, con.back + row_px, (con.rows - 1) * row_px * 4);
-	console_fill_rows(con.rows - 1, 1);
-	console_dirty(0, con.rows);
-}
-
-static void console_draw(uint32_t cp)
-{
-	const uint8_t *g = font_glyph(&con.font, cp);
-	uint32_t gx, gy, px, py, *row;
-	uint32_t s = con.scale;
+	const uint8_t *g = font_glyph(&con.font, cp ? cp : ' ');
+	uint32_t gx, gy, px, py, s = con.scale;
 
 	for (gy = 0; gy < con.font.height; gy++) {
 		const uint8_t *bits = g + gy * con.font.bytes_per_row;
 
 		for (py = 0; py < s; py++) {
-			row = con.back + (uint64_t)(con.y * con.ch + gy * s + py) * con.stride + con.x * con.cw;
+			uint32_t *out = con.pixels + (uint64_t)(row * con.ch + gy * s + py) * con.width + col * con.cw;
+
 			for (gx = 0; gx < con.font.width; gx++) {
-				uint32_t on = bits[gx / 8] & (0x80 >> (gx % 8));
+				uint32_t c = bits[gx / 8] & (0x80 >> (gx % 8)) ? con.fg : con.bg;
 
 				for (px = 0; px < s; px++)
-					row[gx * s + px] = on ? con.fg : con.bg;
+					*out++ = c;
 			}
 		}
 	}
-	console_dirty(con.y, con.y + 1);
+}
+
+void console_sync(void)
+{
+	uint32_t r, c;
+
+	if (!con.ready)
+		return;
+	for (r = 0; r < con.rows; r++) {
+		const uint32_t *cells;
+
+		if (!con.dirty[r])
+			continue;
+		con.dirty[r] = 0;
+		cells = console_row(r);
+		for (c = 0; c < con.cols; c++)
+			console_draw_cell(r, c, cells[c]);
+		display_damage((struct compose_rect){ 0, (int32_t)(r * con.ch),
+		    (int32_t)(con.cols * con.cw), (int32_t)((r + 1) * con.ch) });
+	}
 }
 
 static void console_newline(void)
 {
 	con.x = 0;
-	if (++con.y == con.rows) {
-		console_scroll();
-		con.y = con.rows - 1;
+	if (con.y + 1 < con.rows) {
+		con.y++;
+		return;
 	}
+	/* Scroll: the old top row becomes the new bottom row, cleared. */
+	con.top = (con.top + 1) % con.rows;
+	memset(console_row(con.rows - 1), 0, con.cols * sizeof(uint32_t));
+	memset(con.dirty, 1, con.rows);
 }
 
 static void console_put(uint32_t cp)
@@ -102,8 +110,8 @@ static void console_put(uint32_t cp)
 		return;
 	if (con.x == con.cols)
 		console_newline();
-	console_draw(cp);
-	con.x++;
+	console_row(con.y)[con.x++] = cp;
+	con.dirty[con.y] = 1;
 }
 
 /* Bytes to codepoints; a malformed sequence shows as U+FFFD (the font's
@@ -132,17 +140,6 @@ static void console_byte(uint8_t b)
 		console_put(0xfffd);
 }
 
-static void console_flush(void)
-{
-	if (con.dirty_lo >= con.dirty_hi)
-		return;
-	display_damage((struct compose_rect){ 0, (int32_t)(con.dirty_lo * con.ch),
-	    (int32_t)con.width, (int32_t)(con.dirty_hi * con.ch) });
-	con.dirty_lo = con.dirty_hi = 0;
-	if (!con.deferred)
-		display_flush();
-}
-
 void console_defer(int on)
 {
 	con.deferred = on;
@@ -154,45 +151,46 @@ void console_write(const char *s, size_t n)
 		return;
 	for (; n; n--, s++)
 		console_byte((uint8_t)*s);
-	console_flush();
+	if (!con.deferred) {
+		console_sync();
+		display_flush();
+	}
 }
 
 void console_clear(void)
 {
 	if (!con.ready)
 		return;
-	console_fill_rows(0, con.rows);
+	memset(con.cells, 0, (uint64_t)con.rows * con.cols * sizeof(uint32_t));
+	memset(con.dirty, 1, con.rows);
 	con.x = con.y = 0;
-	console_dirty(0, con.rows);
-	console_flush();
 }
 
 int console_init(void)
 {
 	uint64_t i;
 
-	if (!display_ready())
-		return -1;
-	if (font_load(&con.font, font_psf, font_psf_end - font_psf) < 0)
+	if (!display_ready() || font_load(&con.font, font_psf, font_psf_end - font_psf) < 0)
 		return -1;
 	con.width = display_width();
 	con.height = display_height();
-	con.stride = con.width;
 	con.scale = con.width >= 1600 ? 2 : 1;
 	con.cw = con.font.width * con.scale;
 	con.ch = con.font.height * con.scale;
 	con.cols = con.width / con.cw;
 	con.rows = con.height / con.ch;
-	con.back = kcalloc((uint64_t)con.width * con.height, 4);
-	if (!con.back)
+	con.pixels = kcalloc((uint64_t)con.width * con.height, 4);
+	con.cells = kcalloc((uint64_t)con.rows * con.cols, sizeof(uint32_t));
+	con.dirty = kcalloc(con.rows, 1);
+	if (!con.pixels || !con.cells || !con.dirty)
 		return -1;
 	con.fg = 0xffd8dee9;
 	con.bg = 0xff1d2330;
 	/* The whole layer, the strip right of and below the text grid too, so
 	 * nothing of the firmware's screen is left. */
 	for (i = 0; i < (uint64_t)con.width * con.height; i++)
-		con.back[i] = con.bg;
-	con.layer = (struct compose_layer){ con.back, con.width, con.height, con.stride, 0, 0, 1,
+		con.pixels[i] = con.bg;
+	con.layer = (struct compose_layer){ con.pixels, con.width, con.height, con.width, 0, 0, 1,
 	    { 0, 0, (int32_t)con.width, (int32_t)con.height } };
 	if (display_add_layer(&con.layer) < 0)
 		return -1;

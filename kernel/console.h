@@ -14,9 +14,12 @@
 int console_init(void);
 void console_write(const char *s, size_t n);	/* UTF-8; no-op until init */
 void console_clear(void);
-/* While on, writes only damage the display and whoever runs the frame loop
- * flushes it: many log lines per frame cost one composition.  Off (the
- * default, and after a fault) every write is on screen at once. */
+/* While on, writes only change the text and whoever runs the frame loop
+ * calls console_sync and flushes the display: many log lines per frame cost
+ * one redraw.  Off (the default, and after a fault) every write is on
+ * screen at once. */
 void console_defer(int on);
+/* Draws the rows whose text changed and damages them on the display. */
+void console_sync(void);
 
 #endif

@@ -16,6 +16,8 @@
 #include "console.h"
 #include "cpu.h"
 #include "display.h"
+#include "drivers.h"
+#include "inputhub.h"
 #include "exec.h"
 #include "fmt.h"
 #include "fomos.h"
@@ -65,7 +67,6 @@ static struct app *exec_apps, *exec_apps_tail;
 static struct app *exec_current;	/* the app being called, for the context's functions */
 static uint64_t exec_next_pid = 1;
 static uint8_t exec_slots[EXEC_MAX_SLOTS];
-static struct fomos_input exec_input;	/* filled by the input drivers */
 static uint64_t exec_tsc_per_ms;
 static int exec_quiet;			/* no per-app start/end lines (the benchmark starts thousands) */
 
@@ -267,7 +268,7 @@ static void exec_build_ctx(struct app *a)
 	a->ctx.calloc = a->opts.trace ? exec_trace_calloc : exec_calloc;
 	a->ctx.free = a->opts.trace ? exec_trace_free : exec_free;
 	a->ctx.store = &a->store;
-	a->ctx.input = &exec_input;
+	a->ctx.input = inputhub_shared();
 }
 
 static void exec_release(struct app *a)
@@ -505,6 +506,7 @@ static void exec_frame(void)
 		paging_take_dirty(a->home + EXEC_SURFACE_OFFSET, a->surface_bytes, exec_dirty_page, &d);
 		exec_damage_run(&d);
 	}
+	console_sync();
 	display_flush();
 }
 
@@ -517,8 +519,13 @@ void exec_prepare(void)
 uint32_t exec_once(uint64_t *next_wake_tsc)
 {
 	static uint64_t next_chores;
-	uint32_t called = exec_round(next_wake_tsc);
-	uint64_t now = rdtsc();
+	uint32_t called;
+	uint64_t now;
+
+	/* Devices first: what arrived reaches the apps in this same round. */
+	drivers_poll();
+	called = exec_round(next_wake_tsc);
+	now = rdtsc();
 
 	/* Polling the UART is an I/O port access (slow, very slow under TCG):
 	 * the serial line and the display are looked at once a millisecond,
@@ -526,6 +533,7 @@ uint32_t exec_once(uint64_t *next_wake_tsc)
 	if (now >= next_chores) {
 		next_chores = now + exec_tsc_per_ms;
 		monitor_poll();
+		inputhub_tick(now);
 		exec_frame();
 	}
 	return called;

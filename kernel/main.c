@@ -12,6 +12,8 @@
 #include "console.h"
 #include "cpu.h"
 #include "display.h"
+#include "drivers.h"
+#include "inputhub.h"
 #include "exec.h"
 #include "kmem.h"
 #include "lib.h"
@@ -96,6 +98,8 @@ static void main_on_own_stack(void *arg)
 	acpi_init(bi->rsdp);
 	timer_init(bi->tsc_at_entry);
 	cpu_sti();
+	inputhub_init(bi->fb.width, bi->fb.height, bi->cfg.keymap);
+	drivers_init();
 
 	uint64_t ns = timer_ns();
 	klog("kernel: ready in %llu.%llu ms\n", ns / 1000000, ns / 100000 % 10);

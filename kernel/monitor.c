@@ -1,6 +1,9 @@
 #include <stdint.h>
 
 #include "console.h"
+#include "cpu.h"
+#include "inputhub.h"
+#include "pci.h"
 #include "exec.h"
 #include "kmem.h"
 #include "lib.h"
@@ -114,6 +117,17 @@ static void mon_kill(const char *arg)
 		mon_printf("kill: no running app with pid %llu\n", pid);
 }
 
+static void mon_lspci(const char *arg)
+{
+	char line[96];
+	uint32_t i;
+
+	for (i = 0; i < pci_count(); i++) {
+		pci_describe(pci_get(i), line, sizeof(line));
+		mon_printf("%s\n", line);
+	}
+}
+
 static void mon_shutdown(const char *arg)
 {
 	power_off();
@@ -137,6 +151,7 @@ static const struct {
 	{ "ps", mon_ps, "the apps, running and ended" },
 	{ "run", mon_run, "run NAME [trace] [nofb] [quota=N]: start an app" },
 	{ "kill", mon_kill, "kill PID: end an app" },
+	{ "lspci", mon_lspci, "the PCI functions and their drivers" },
 	{ "shutdown", mon_shutdown, "power off (ACPI S5)" },
 	{ "reboot", mon_reboot, "reset the machine" },
 };
@@ -182,6 +197,8 @@ void monitor_poll(void)
 	int c;
 
 	for (; (c = serial_getc()) >= 0; prev = c) {
+		/* The serial line is also a keyboard for the apps. */
+		inputhub_serial(rdtsc(), (uint8_t)c);
 		if (c == '\n' && prev == '\r')
 			continue;	/* a terminal's CR LF is one Enter */
 		if (c == '\r' || c == '\n') {

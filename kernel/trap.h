@@ -18,6 +18,7 @@ struct trap_frame {
 _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame must match isr.S");
 
 #define VEC_TIMER	0x20
+#define VEC_VIRTIO	0x30	/* every virtio device's MSI-X entry 0 */
 #define VEC_SPURIOUS	0xff
 
 typedef void trap_handler_fn(struct trap_frame *f);

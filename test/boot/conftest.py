@@ -30,6 +30,11 @@ def stop(m, failed):
     if failed:
         print(f'--- {m.serial_log}, last lines ---')
         print('\n'.join(m.serial_text.splitlines()[-40:]))
+    # Every boot test also checks that QEMU saw the guest misuse no virtio
+    # device (-d guest_errors).
+    errors = m.guest_errors.read_text(errors='replace') if m.guest_errors.exists() else ''
+    virtio = [line for line in errors.splitlines() if 'virtio' in line.lower()]
+    assert not virtio, 'QEMU reported virtio errors:\n' + '\n'.join(virtio[:20])
 
 
 @pytest.fixture

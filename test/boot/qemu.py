@@ -65,7 +65,7 @@ class Machine:
     """
 
     def __init__(self, tmp_path, memory='256M', machine='q35', cfg=None,
-                 resolution=None, extra_args=(), vga=True, files=None):
+                 resolution=None, extra_args=(), vga=True, files=None, input_devices=True):
         self.dir = Path(tmp_path)
         self.memory, self.machine = memory, machine
         self.cfg = cfg.encode() if isinstance(cfg, str) else cfg
@@ -74,6 +74,12 @@ class Machine:
                 resolution = '%dx%d' % tuple(resolution)
             self.cfg = (self.cfg or b'') + f'resolution={resolution}\n'.encode()
         self.extra_args = list(extra_args)
+        # The three virtio input devices `ninja qemu` has too.
+        self.input_devices = ['-device', 'virtio-keyboard-pci,id=kbd0',
+                              '-device', 'virtio-mouse-pci,id=mouse0',
+                              '-device', 'virtio-tablet-pci,id=tablet0'] if input_devices else []
+        # QEMU's own complaints about what the guest did to its devices.
+        self.guest_errors = self.dir / 'guest-errors.log'
         # ESP path -> bytes: written into this machine's copy of the ESP
         # (e.g. {'/fomos/init': b'hello\n'}).
         self.files = dict(files or {})
@@ -141,6 +147,8 @@ class Machine:
                 '-drive', f'if=none,id=esp,format=raw,file={img}',
                 '-device', 'virtio-blk-pci,drive=esp,bootindex=0',
                 '-nic', 'none', '-display', 'none', '-vga', 'none',
+                *self.input_devices,
+                '-d', 'guest_errors', '-D', str(self.guest_errors),
                 *self.display,
                 '-chardev', f'socket,id=ser0,path={serial_path},logfile={self.serial_log}',
                 '-serial', 'chardev:ser0',

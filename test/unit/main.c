@@ -139,6 +139,55 @@ void compose_content_past_the_layer_edge_still_gets_background(void);
 void compose_random_scenes_match_the_reference(void);
 void compose_clip_union_and_empty_do_rectangle_arithmetic(void);
 
+/* test_keymap.c, test_serin.c, test_input.c */
+void keymap_by_name_knows_us_and_fr_only(void);
+void keymap_us_types_letters_digits_and_punctuation(void);
+void keymap_us_shift_gives_capitals_and_symbols(void);
+void keymap_us_caps_lock_capitalizes_letters_only(void);
+void keymap_fr_digit_row_needs_shift(void);
+void keymap_fr_letters_and_punctuation_are_azerty(void);
+void keymap_fr_altgr_types_the_third_level(void);
+void keymap_us_right_alt_types_plain_keys(void);
+void keymap_fr_caps_lock_capitalizes_letters_and_accented_keys(void);
+void keymap_fr_dead_circumflex_and_diaeresis_accent_the_next_letter(void);
+void keymap_fr_dead_key_then_space_or_itself_types_the_accent(void);
+void keymap_fr_dead_key_before_a_key_without_that_accent_is_dropped(void);
+void keymap_ctrl_letters_give_control_codes_on_both_layouts(void);
+void keymap_releases_type_nothing_and_end_their_modifier(void);
+void keymap_enter_backspace_tab_escape_and_space_on_both_layouts(void);
+void keymap_init_forgets_everything_and_unknown_layouts_are_us(void);
+void serin_letters_digits_and_space_become_us_key_taps(void);
+void serin_capitals_and_shifted_symbols_hold_left_shift(void);
+void serin_every_printable_ascii_types_itself_through_the_us_keymap(void);
+void serin_utf8_characters_of_2_3_and_4_bytes_become_code_0_keys(void);
+void serin_malformed_utf8_is_dropped_and_the_next_character_survives(void);
+void serin_cr_lf_and_crlf_are_each_one_enter(void);
+void serin_backspace_del_and_tab_become_their_keys(void);
+void serin_control_bytes_become_ctrl_and_a_key(void);
+void serin_arrow_sequences_become_arrow_keys(void);
+void serin_home_end_insert_delete_and_page_sequences_become_their_keys(void);
+void serin_unknown_escape_sequences_are_swallowed_whole(void);
+void serin_escape_then_another_byte_is_the_escape_key_then_that_byte(void);
+void serin_lone_escape_becomes_the_escape_key_when_the_line_goes_quiet(void);
+void serin_random_bytes_give_only_paired_well_formed_key_events(void);
+void input_init_zeroes_everything_and_centres_the_pointer(void);
+void input_key_press_repeat_and_release_set_keys_and_queue_events(void);
+void input_key_codes_past_the_table_and_bad_values_are_ignored(void);
+void input_ring_keeps_the_latest_256_events_and_counts_all(void);
+void input_buttons_set_their_bit_and_key_while_held(void);
+void input_move_queues_the_raw_delta_per_axis_that_moved(void);
+void input_pointer_is_clamped_at_all_four_edges(void);
+void input_warp_queues_the_motion_it_amounts_to(void);
+void input_wheel_queues_its_clicks(void);
+
+/* test_virtq.c */
+void virtq_places_rings_where_the_device_expects_them(void);
+void virtq_request_chains_are_seen_by_the_device_only_after_publish(void);
+void virtq_completions_return_cookies_and_free_every_descriptor(void);
+void virtq_survives_thousands_of_requests_and_index_wraparound(void);
+void virtq_ignores_a_device_reply_naming_no_request(void);
+void virtq_notifies_only_when_the_device_asks(void);
+
 #define T(fn)	{ #fn, fn }
 
 /* Every unit test, in the order they run. */
@@ -254,6 +303,51 @@ static const struct unit_test {
 	T(compose_content_past_the_layer_edge_still_gets_background),
 	T(compose_random_scenes_match_the_reference),
 	T(compose_clip_union_and_empty_do_rectangle_arithmetic),
+	T(virtq_places_rings_where_the_device_expects_them),
+	T(virtq_request_chains_are_seen_by_the_device_only_after_publish),
+	T(virtq_completions_return_cookies_and_free_every_descriptor),
+	T(virtq_survives_thousands_of_requests_and_index_wraparound),
+	T(virtq_ignores_a_device_reply_naming_no_request),
+	T(virtq_notifies_only_when_the_device_asks),
+	T(keymap_by_name_knows_us_and_fr_only),
+	T(keymap_us_types_letters_digits_and_punctuation),
+	T(keymap_us_shift_gives_capitals_and_symbols),
+	T(keymap_us_caps_lock_capitalizes_letters_only),
+	T(keymap_fr_digit_row_needs_shift),
+	T(keymap_fr_letters_and_punctuation_are_azerty),
+	T(keymap_fr_altgr_types_the_third_level),
+	T(keymap_us_right_alt_types_plain_keys),
+	T(keymap_fr_caps_lock_capitalizes_letters_and_accented_keys),
+	T(keymap_fr_dead_circumflex_and_diaeresis_accent_the_next_letter),
+	T(keymap_fr_dead_key_then_space_or_itself_types_the_accent),
+	T(keymap_fr_dead_key_before_a_key_without_that_accent_is_dropped),
+	T(keymap_ctrl_letters_give_control_codes_on_both_layouts),
+	T(keymap_releases_type_nothing_and_end_their_modifier),
+	T(keymap_enter_backspace_tab_escape_and_space_on_both_layouts),
+	T(keymap_init_forgets_everything_and_unknown_layouts_are_us),
+	T(serin_letters_digits_and_space_become_us_key_taps),
+	T(serin_capitals_and_shifted_symbols_hold_left_shift),
+	T(serin_every_printable_ascii_types_itself_through_the_us_keymap),
+	T(serin_utf8_characters_of_2_3_and_4_bytes_become_code_0_keys),
+	T(serin_malformed_utf8_is_dropped_and_the_next_character_survives),
+	T(serin_cr_lf_and_crlf_are_each_one_enter),
+	T(serin_backspace_del_and_tab_become_their_keys),
+	T(serin_control_bytes_become_ctrl_and_a_key),
+	T(serin_arrow_sequences_become_arrow_keys),
+	T(serin_home_end_insert_delete_and_page_sequences_become_their_keys),
+	T(serin_unknown_escape_sequences_are_swallowed_whole),
+	T(serin_escape_then_another_byte_is_the_escape_key_then_that_byte),
+	T(serin_lone_escape_becomes_the_escape_key_when_the_line_goes_quiet),
+	T(serin_random_bytes_give_only_paired_well_formed_key_events),
+	T(input_init_zeroes_everything_and_centres_the_pointer),
+	T(input_key_press_repeat_and_release_set_keys_and_queue_events),
+	T(input_key_codes_past_the_table_and_bad_values_are_ignored),
+	T(input_ring_keeps_the_latest_256_events_and_counts_all),
+	T(input_buttons_set_their_bit_and_key_while_held),
+	T(input_move_queues_the_raw_delta_per_axis_that_moved),
+	T(input_pointer_is_clamped_at_all_four_edges),
+	T(input_warp_queues_the_motion_it_amounts_to),
+	T(input_wheel_queues_its_clicks),
 };
 
 jmp_buf *unit_panic_catch;

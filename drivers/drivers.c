@@ -1,0 +1,73 @@
+#include "cpu.h"
+#include "drivers.h"
+#include "lib.h"
+#include "log.h"
+#include "timer.h"
+#include "trap.h"
+#include "virtio_pci.h"
+
+extern const struct driver driver_virtio_input;
+
+/* Every driver, in the order they are offered each PCI function. */
+static const struct driver *const drivers[] = {
+	&driver_virtio_input,
+};
+
+static uint32_t drivers_claimed[ARRAY_LEN(drivers)];
+static volatile uint64_t drivers_last_irq;
+
+/* The interrupt only records when it came and wakes the CPU from hlt; the
+ * executor's next turn polls the queues. */
+static void drivers_irq(struct trap_frame *f)
+{
+	drivers_last_irq = rdtsc();
+	lapic_eoi();
+}
+
+uint64_t drivers_irq_tsc(void)
+{
+	/* A poll that finds work without an interrupt (polled devices, or an
+	 * interrupt that is still on its way) dates it now. */
+	uint64_t now = rdtsc(), irq = drivers_last_irq;
+
+	return irq && now - irq < timer_tsc_hz() / 10 ? irq : now;
+}
+
+void drivers_init(void)
+{
+	uint32_t i, j, n;
+	char line[96];
+
+	idt_set_handler(VEC_VIRTIO, drivers_irq);
+	n = pci_init();
+	for (i = 0; i < n; i++) {
+		struct pci_dev *d = pci_get(i);
+
+		for (j = 0; j < ARRAY_LEN(drivers) && !d->driver; j++)
+			if (drivers[j]->probe(d) == 0) {
+				d->driver = drivers[j]->name;
+				drivers_claimed[j]++;
+			}
+		pci_describe(d, line, sizeof(line));
+		if (!d->driver && virtio_pci_type(d))
+			klog("pci: %s (%s: no driver, left alone)\n", line, virtio_type_name(virtio_pci_type(d)));
+		else
+			klog("pci: %s\n", line);
+	}
+	if (!drivers_claimed[0])
+		klog("input: no virtio input device; the serial line is the keyboard\n");
+}
+
+void drivers_poll(void)
+{
+	uint32_t j;
+
+	for (j = 0; j < ARRAY_LEN(drivers); j++)
+		if (drivers_claimed[j])
+			drivers[j]->poll();
+}
+
+uint32_t drivers_input_count(void)
+{
+	return drivers_claimed[0];
+}
