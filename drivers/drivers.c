@@ -14,7 +14,8 @@ static const struct driver *const drivers[] = {
 };
 
 static uint32_t drivers_claimed[ARRAY_LEN(drivers)];
-static volatile uint64_t drivers_last_irq;
+static volatile uint64_t drivers_last_irq;	/* written by the interrupt handler */
+static uint64_t drivers_poll_tsc, drivers_prev_poll_tsc;	/* this poll's start, the last one's */
 
 /* The interrupt only records when it came and wakes the CPU from hlt; the
  * executor's next turn polls the queues. */
@@ -26,11 +27,13 @@ static void drivers_irq(struct trap_frame *f)
 
 uint64_t drivers_irq_tsc(void)
 {
-	/* A poll that finds work without an interrupt (polled devices, or an
-	 * interrupt that is still on its way) dates it now. */
-	uint64_t now = rdtsc(), irq = drivers_last_irq;
+	uint64_t irq = drivers_last_irq;
 
-	return irq && now - irq < timer_tsc_hz() / 10 ? irq : now;
+	/* Work found now arrived after the previous poll began.  An interrupt
+	 * in that window announced it; without one (a polled device, or the
+	 * interrupt still on its way while we poll in a busy loop) the best
+	 * date is this poll's start. */
+	return irq > drivers_prev_poll_tsc && irq <= drivers_poll_tsc ? irq : drivers_poll_tsc;
 }
 
 void drivers_init(void)
@@ -62,6 +65,8 @@ void drivers_poll(void)
 {
 	uint32_t j;
 
+	drivers_prev_poll_tsc = drivers_poll_tsc;
+	drivers_poll_tsc = rdtsc();
 	for (j = 0; j < ARRAY_LEN(drivers); j++)
 		if (drivers_claimed[j])
 			drivers[j]->poll();

@@ -181,9 +181,14 @@ static void vinput_poll(void)
 	for (i = 0; i < vinput_count; i++) {
 		struct vinput *vi = &vinputs[i];
 		struct vinput_event *e;
-		uint64_t tsc = drivers_irq_tsc();
+		uint64_t tsc;
 		uint32_t got = 0;
 
+		/* The common case, every executor turn: nothing new. */
+		if (!virtq_pending(&vi->eventq) && !virtq_pending(&vi->statusq) &&
+		    vi->caps_led == (uint8_t)inputhub_caps_lock())
+			continue;
+		tsc = drivers_irq_tsc();
 		while ((e = virtq_get(&vi->eventq, NULL))) {
 			vinput_event(vi, e, tsc);
 			got++;
