@@ -119,6 +119,25 @@ static void bench_clock(void)
 	klog("bench: one rdtsc: %llu ns\n", timer_tsc_delta_ns(t0) / 100000);
 }
 
+/* What running each app on its own stack under a time budget costs per
+ * call: the same 16 apps, protected and not, in the same boot. */
+static void bench_protection(void)
+{
+	struct bench_result on, off;
+	uint64_t rounds = BENCH_CALLS / 16, calls = rounds * 16;
+	char a[16], b[16];
+
+	if (bench_apps(16, rounds, &on) < 0)
+		return;
+	exec_set_protection(0);
+	if (bench_apps(16, rounds, &off) < 0)
+		return;
+	exec_set_protection(1);
+	bench_per_call(a, on.executor_ns, calls);
+	bench_per_call(b, off.executor_ns, calls);
+	klog("bench: protection: apps=16 protected_ns=%s unprotected_ns=%s\n", a, b);
+}
+
 void bench_run(void)
 {
 	static const uint32_t counts[] = { 1, 16, 256, 4096 };
@@ -130,6 +149,7 @@ void bench_run(void)
 	bench_clock();
 	for (i = 0; i < ARRAY_LEN(counts); i++)
 		bench_app_calls(counts[i]);
+	bench_protection();
 	klog("bench: done\n");
 	power_off();
 	cpu_halt_forever();

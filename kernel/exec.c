@@ -29,6 +29,7 @@
 #include "paging.h"
 #include "pmm.h"
 #include "timer.h"
+#include "trap.h"
 
 #define EXEC_ARENA_MIN		(64ull << 10)	/* the arena grows by at least this */
 #define EXEC_LOG_MAX		1024		/* longest line an app may log */
@@ -48,6 +49,8 @@ struct app {
 	struct fomos_ctx ctx;		/* the kernel's truth */
 	struct fomos_ctx call;		/* the copy the app gets, rebuilt at every call */
 	void *store;			/* *ctx->store */
+	uint64_t stack_top;		/* the app's own stack, in its home */
+	uint64_t budget_tsc;		/* longest call, in TSC ticks */
 
 	uint64_t pid;
 	char name[APP_NAME_MAX];
@@ -59,9 +62,22 @@ struct app {
 	struct heap arena;
 	uint64_t arena_bytes;		/* mapped so far, <= opts.quota */
 	struct compose_layer layer;	/* its surface on the display */
+	const uint8_t *src;		/* the app file (efi/ keeps it for good), to start it again */
+	uint64_t src_size;
+	char src_path[BOOT_PATH_MAX];
+	uint32_t restarts;		/* how many times `restart` brought it back */
+	uint32_t ended_by;		/* enum app_end */
+	char reason[112];		/* why it ended, for the log and ps */
 };
 
 static void exec_unmap(uint64_t va, uint64_t size);
+
+/* kernel/enter.S: calls fn(ctx) on the app's stack; returns its int, or
+ * EXEC_ABORTED when the trap handler cut the call short. */
+int exec_enter(app_entry_fn fn, struct fomos_ctx *ctx, uint64_t stack_top);
+extern const uint8_t exec_abort_landing[];
+extern uint64_t exec_kernel_rsp;
+#define EXEC_ABORTED	INT32_MIN
 
 static struct app *exec_apps, *exec_apps_tail;
 static struct app *exec_current;	/* the app being called, for the context's functions */
@@ -69,6 +85,9 @@ static uint64_t exec_next_pid = 1;
 static uint8_t exec_slots[EXEC_MAX_SLOTS];
 static uint64_t exec_tsc_per_ms;
 static int exec_quiet;			/* no per-app start/end lines (the benchmark starts thousands) */
+static int exec_unprotected;		/* benchmark only: call apps on the kernel stack, no budget */
+static volatile int exec_aborted;	/* set by the trap or tick hook when it cut a call short */
+static uint64_t exec_call_tsc;		/* when the current call began */
 
 /* --- the context's functions ------------------------------------------------ */
 
@@ -150,8 +169,8 @@ static FOMOS_CALL void exec_free(void *ptr)
 
 	if (err == HEAP_OK)
 		return;
-	klog("%s[%llu]: free(%p): %s; the app is stopped\n", a->name, a->pid, ptr,
-	    err == HEAP_DOUBLE_FREE ? "freed twice" : "not a pointer calloc returned");
+	fmt_snprintf(a->reason, sizeof(a->reason), "free(%p): %s", ptr,
+	    err == HEAP_DOUBLE_FREE ? "that block was already freed" : "not a pointer calloc returned");
 	a->doomed = 1;
 }
 
@@ -278,6 +297,7 @@ static void exec_release(struct app *a)
 		exec_unmap(a->home + EXEC_SURFACE_OFFSET, a->surface_bytes);
 	}
 	exec_unmap(a->home + EXEC_ARENA_OFFSET, a->arena_bytes);
+	exec_unmap(a->home + EXEC_STACK_OFFSET - EXEC_STACK_SIZE, EXEC_STACK_SIZE);
 	exec_unmap(a->home, a->image_bytes);
 	a->surface_bytes = a->arena_bytes = a->image_bytes = 0;
 	exec_slots[a->slot] = 0;
@@ -303,16 +323,23 @@ int64_t exec_start(const char *file_name, const uint8_t *file, uint64_t size,
 	}
 	a->slot = slot;
 	a->home = EXEC_HOME_BASE + (uint64_t)slot * EXEC_HOME_SIZE;
+	a->src = file;
+	a->src_size = size;
+	memcpy(a->src_path, file_name, strnlen(file_name, BOOT_PATH_MAX - 1));
 	a->opts = *opts;
 	a->pid = exec_next_pid++;
 	heap_init(&a->arena);
-	if (exec_load_image(a, file, size) < 0 || exec_make_surface(a) < 0) {
+	if (exec_load_image(a, file, size) < 0 || exec_make_surface(a) < 0 ||
+	    exec_map_fresh(a->home + EXEC_STACK_OFFSET - EXEC_STACK_SIZE, EXEC_STACK_SIZE, PG_RW | PG_NX) < 0) {
 		klog("exec: %s not started: out of memory\n", file_name);
 		exec_release(a);
 		kfree(a);
 		return -1;
 	}
 	exec_build_ctx(a);
+	/* Nothing is mapped below the stack: overflowing it faults at once. */
+	a->stack_top = a->home + EXEC_STACK_OFFSET;
+	a->budget_tsc = (uint64_t)opts->budget_ms * (timer_tsc_hz() / 1000);
 	a->state = APP_RUNNING;
 	if (exec_apps_tail)
 		exec_apps_tail->next = a;
@@ -382,14 +409,137 @@ void exec_start_init(void)
 
 /* --- running ------------------------------------------------------------------ */
 
-static void exec_end(struct app *a, int32_t code)
+/* `restart`: an app that faulted or overran its budget comes back, after a
+ * delay that doubles each time (0.5 s, 1 s, 2 s, ... at most 30 s), as a
+ * service manager would do it. */
+static void exec_restart(struct app *old)
 {
+	struct app *a;
+	uint64_t delay_ms = MIN(500ull << MIN(old->restarts, 6u), 30000ull);
+	int quiet = exec_quiet;
+	int64_t pid;
+
+	exec_quiet = 1;		/* one line says it all */
+	pid = exec_start(old->src_path, old->src, old->src_size, &old->opts);
+	exec_quiet = quiet;
+
+	if (pid < 0)
+		return;
+	a = exec_apps_tail;
+	a->restarts = old->restarts + 1;
+	a->wake_tsc = rdtsc() + delay_ms * exec_tsc_per_ms;
+	klog("exec: %s restarts as pid %lld in %llu ms (restart %u)\n", a->name, pid, delay_ms, a->restarts);
+}
+
+/* reason is already in a->reason for faults, budget and misuse. */
+static void exec_end(struct app *a, uint32_t how, int32_t code)
+{
+	uint64_t bytes = a->image_bytes + a->surface_bytes + a->arena_bytes + EXEC_STACK_SIZE;
+
 	a->state = APP_ENDED;
 	a->exit_code = code;
-	if (!exec_quiet)
-		klog("exec: %s[%llu] ended (exit code %d), %llu KiB returned\n", a->name, a->pid, code,
-		    (a->image_bytes + a->surface_bytes + a->arena_bytes) >> 10);
+	a->ended_by = how;
+	if (how == APP_END_EXIT)
+		fmt_snprintf(a->reason, sizeof(a->reason), "exit code %d", code);
+	else if (how == APP_END_KILLED)
+		fmt_snprintf(a->reason, sizeof(a->reason), "killed");
+	if (!exec_quiet) {
+		if (how == APP_END_EXIT || how == APP_END_KILLED)
+			klog("exec: %s[%llu] ended (%s), %llu KiB returned\n", a->name, a->pid, a->reason, bytes >> 10);
+		else
+			klog("exec: %s[%llu] stopped: %s; %llu KiB returned, the others go on\n",
+			    a->name, a->pid, a->reason, bytes >> 10);
+	}
 	exec_release(a);
+	if (a->opts.restart && (how == APP_END_FAULT || how == APP_END_BUDGET))
+		exec_restart(a);
+}
+
+/* --- faults and runaway apps ---------------------------------------------------- */
+
+/* "crash.app+0x1012" for an address in the app's image, else the address. */
+static void exec_where(const struct app *a, uint64_t addr, char *buf, uint32_t len)
+{
+	const char *file = a->src_path, *p;
+
+	for (p = file; *p; p++)
+		if (*p == '/')
+			file = p + 1;
+	if (addr - a->home < a->image_bytes)
+		fmt_snprintf(buf, len, "%s+0x%llx", file, addr - a->home);
+	else
+		fmt_snprintf(buf, len, "0x%llx", addr);
+}
+
+static void exec_describe_fault(struct app *a, const struct trap_frame *f)
+{
+	uint64_t cr2, stack_lo = a->stack_top - EXEC_STACK_SIZE, ret = 0;
+	char where[64], from[64];
+
+	exec_where(a, f->rip, where, sizeof(where));
+	if (f->vector != 14) {
+		fmt_snprintf(a->reason, sizeof(a->reason), "%s at %s", trap_name(f->vector), where);
+		return;
+	}
+	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+	if (cr2 < stack_lo && cr2 >= stack_lo - (1ull << 20)) {
+		fmt_snprintf(a->reason, sizeof(a->reason),
+		    "stack overflow (past the bottom of its %llu KiB stack) at %s", EXEC_STACK_SIZE >> 10, where);
+	} else if (f->error & (1u << 4)) {
+		/* An instruction fetch: it jumped somewhere that is not code.
+		 * The caller, if it got there by a call, left its address on top
+		 * of the stack. */
+		from[0] = 0;
+		if (paging_mapped(f->rsp) && paging_mapped(f->rsp + 7))
+			ret = *(const uint64_t *)(uintptr_t)f->rsp;
+		if (ret - a->home < a->image_bytes) {
+			exec_where(a, ret, where, sizeof(where));
+			fmt_snprintf(from, sizeof(from), ", called from %s", where);
+		}
+		exec_where(a, cr2, where, sizeof(where));
+		fmt_snprintf(a->reason, sizeof(a->reason), "jumped to %s, which is not code%s", where, from);
+	} else {
+		fmt_snprintf(a->reason, sizeof(a->reason), "page fault %s 0x%llx (%s) at %s",
+		    f->error & 2 ? "writing" : "reading", cr2,
+		    f->error & 1 ? "not allowed there" : "nothing mapped there", where);
+	}
+}
+
+/* Leaves the app: the interrupted frame returns to exec_enter's epilogue on
+ * the kernel stack instead of into the app. */
+static void exec_abort(struct trap_frame *f, uint32_t how)
+{
+	exec_current->ended_by = how;
+	f->rip = (uint64_t)(uintptr_t)exec_abort_landing;
+	f->rsp = exec_kernel_rsp;
+	f->rflags = 0x202;	/* interrupts on, as in the executor */
+	exec_aborted = 1;
+}
+
+static int exec_trap(struct trap_frame *f)
+{
+	if (!exec_current || exec_unprotected || exec_aborted)
+		return 0;
+	exec_describe_fault(exec_current, f);
+	exec_abort(f, APP_END_FAULT);
+	return 1;
+}
+
+/* Every timer tick: the pessimistic half of "optimistically cooperative,
+ * pessimistically preemptive". */
+static void exec_tick(struct trap_frame *f)
+{
+	struct app *a = exec_current;
+
+	if (!a || exec_unprotected || exec_aborted || rdtsc() - exec_call_tsc <= a->budget_tsc)
+		return;
+	/* Inside a service the app called (log, calloc), the kernel's own state
+	 * may be half changed: wait until it returns into the app. */
+	if (trap_in_kernel(f->rip))
+		return;
+	fmt_snprintf(a->reason, sizeof(a->reason), "ran for more than %u ms without returning (its budget)",
+	    a->opts.budget_ms);
+	exec_abort(f, APP_END_BUDGET);
 }
 
 int exec_kill(uint64_t pid)
@@ -398,12 +548,13 @@ int exec_kill(uint64_t pid)
 
 	for (a = exec_apps; a; a = a->next)
 		if (a->pid == pid && a->state == APP_RUNNING) {
-			exec_end(a, -9);
+			exec_end(a, APP_END_KILLED, -9);
 			return 0;
 		}
 	return -1;
 }
 
+/* Calls the app once at rdtsc value `now`; returns the rdtsc value after. */
 /* Calls the app once at rdtsc value `now`; returns the rdtsc value after. */
 static uint64_t exec_call(struct app *a, uint64_t now)
 {
@@ -412,19 +563,27 @@ static uint64_t exec_call(struct app *a, uint64_t now)
 
 	a->call = a->ctx;
 	a->call.time_ns = timer_tsc_to_ns(now);
+	exec_call_tsc = now;
 	exec_current = a;
-	r = a->entry(&a->call);
+	if (exec_unprotected)
+		r = a->entry(&a->call);
+	else
+		r = exec_enter(a->entry, &a->call, a->stack_top);
 	exec_current = NULL;
 	after = rdtsc();
 	a->calls++;
 	a->cpu_tsc += after - now;
 	a->drew = 1;
-	if (a->doomed)
-		exec_end(a, -1);
-	else if (r < 0)
-		exec_end(a, r);
-	else
+	if (exec_aborted) {
+		exec_aborted = 0;
+		exec_end(a, a->ended_by, -1);
+	} else if (a->doomed) {
+		exec_end(a, APP_END_MISUSE, -1);
+	} else if (r < 0) {
+		exec_end(a, APP_END_EXIT, r);
+	} else {
 		a->wake_tsc = r ? after + (uint64_t)r * exec_tsc_per_ms : 0;
+	}
 	return after;
 }
 
@@ -513,7 +672,14 @@ static void exec_frame(void)
 void exec_prepare(void)
 {
 	exec_tsc_per_ms = timer_tsc_hz() / 1000;
+	trap_set_app_hook(exec_trap);
+	timer_set_tick_hook(exec_tick);
 	console_defer(1);
+}
+
+void exec_set_protection(int on)
+{
+	exec_unprotected = !on;
 }
 
 uint32_t exec_once(uint64_t *next_wake_tsc)
@@ -585,7 +751,9 @@ uint32_t exec_list(struct exec_info *out, uint32_t max)
 		out[n].exit_code = a->exit_code;
 		out[n].calls = a->calls;
 		out[n].cpu_ns = timer_tsc_delta_ns(a->cpu_tsc);
-		out[n].mem_bytes = a->image_bytes + a->surface_bytes + a->arena_bytes;
+		out[n].mem_bytes = a->image_bytes + a->surface_bytes + a->arena_bytes +
+	    (a->state == APP_RUNNING ? EXEC_STACK_SIZE : 0);
+	memcpy(out[n].reason, a->reason, sizeof(out[n].reason));
 	}
 	return n;
 }
@@ -607,7 +775,7 @@ void exec_kill_all(void)
 
 	for (a = exec_apps; a; a = a->next)
 		if (a->state == APP_RUNNING)
-			exec_end(a, -9);
+			exec_end(a, APP_END_KILLED, -9);
 }
 
 uint32_t exec_running(void)

@@ -8,6 +8,7 @@
  *   home + 1 GiB     its surface (v1: a full-screen one), unless nofb
  *   home + 2 GiB     its arena, which ctx->calloc carves; mapped as it grows,
  *                    never beyond the app's quota
+ *   home + 4 GiB     the top of its stack (64 KiB, nothing mapped below it)
  *
  * Nothing of an app lives outside its home, which is what will make saving
  * an app (its home and its store pointer) and giving it a quota cheap.
@@ -25,8 +26,11 @@
 #define EXEC_HOME_SIZE		(4ull << 30)
 #define EXEC_SURFACE_OFFSET	(1ull << 30)
 #define EXEC_ARENA_OFFSET	(2ull << 30)
+#define EXEC_STACK_OFFSET	(4ull << 30)	/* the top of the app's stack: the end of its home */
+#define EXEC_STACK_SIZE		(64ull << 10)
 
 enum app_state { APP_RUNNING = 1, APP_ENDED };
+enum app_end { APP_END_EXIT = 1, APP_END_KILLED, APP_END_FAULT, APP_END_BUDGET, APP_END_MISUSE };
 
 /* What `ps` shows of an app. */
 struct exec_info {
@@ -36,7 +40,8 @@ struct exec_info {
 	int32_t exit_code;
 	uint64_t calls;
 	uint64_t cpu_ns;
-	uint64_t mem_bytes;	/* image + surface + arena mapped */
+	uint64_t mem_bytes;	/* image + surface + arena + stack mapped */
+	char reason[112];	/* why it ended: "exit code -3", "page fault writing 0x0 at x.app+0x1012" */
 };
 
 /* Loads and starts an app from its file.  Returns its pid, or -1 after one
@@ -66,6 +71,9 @@ __attribute__((noreturn)) void exec_loop(void);
 void exec_prepare(void);
 uint32_t exec_once(uint64_t *next_wake_tsc);
 void exec_set_quiet(int quiet);
+/* On by default: apps run on their own stacks under the time budget.  Off
+ * only for the benchmark's comparison. */
+void exec_set_protection(int on);
 void exec_forget_ended(void);	/* drops the records of ended apps (ps forgets them) */
 
 uint32_t exec_list(struct exec_info *out, uint32_t max);

@@ -67,7 +67,7 @@ void gdt_init(void)
 	    ((limit >> 16 & 0xf) << 48) | ((tss >> 24 & 0xff) << 56);
 	gdt_table[4] = tss >> 32;
 
-	for (i = IST_DOUBLE_FAULT; i <= IST_MACHINE_CHECK; i++) {
+	for (i = IST_DOUBLE_FAULT; i <= IST_PAGE_FAULT; i++) {
 		uint64_t stack = pmm_alloc(IST_PAGES);
 
 		if (!stack)

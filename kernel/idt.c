@@ -25,6 +25,7 @@ static uint8_t idt_ist_for(int v)
 	switch (v) {
 	case 2: return IST_NMI;
 	case 8: return IST_DOUBLE_FAULT;
+	case 14: return IST_PAGE_FAULT;
 	case 18: return IST_MACHINE_CHECK;
 	}
 	return 0;

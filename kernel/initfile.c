@@ -19,6 +19,8 @@ void app_opts_default(struct app_opts *o)
 {
 	o->trace = 0;
 	o->nofb = 0;
+	o->restart = 0;
+	o->budget_ms = APP_BUDGET_DEFAULT;
 	o->quota = APP_QUOTA_DEFAULT;
 }
 
@@ -61,6 +63,18 @@ int app_opts_parse(const char *s, size_t len, struct app_opts *o, char *why, siz
 			o->trace = 1;
 		} else if (i - start == 4 && !memcmp(s + start, "nofb", 4)) {
 			o->nofb = 1;
+		} else if (i - start == 7 && !memcmp(s + start, "restart", 7)) {
+			o->restart = 1;
+		} else if (i - start > 7 && !memcmp(s + start, "budget=", 7)) {
+			uint64_t ms;
+
+			if (init_parse_size(s + start + 7, i - start - 7, &ms) < 0 || ms < 1 ||
+			    ms > APP_BUDGET_MAX || s[i - 1] < '0' || s[i - 1] > '9') {
+				fmt_snprintf(why, why_len, "bad budget '%.*s' (1 to 60000 ms, e.g. budget=250)",
+				    (int)MIN(i - start - 7, 20), s + start + 7);
+				return -1;
+			}
+			o->budget_ms = (uint32_t)ms;
 		} else if (i - start > 6 && !memcmp(s + start, "quota=", 6)) {
 			if (init_parse_size(s + start + 6, i - start - 6, &o->quota) < 0 ||
 			    o->quota < 4096 || o->quota > APP_QUOTA_MAX) {
@@ -69,7 +83,7 @@ int app_opts_parse(const char *s, size_t len, struct app_opts *o, char *why, siz
 				return -1;
 			}
 		} else {
-			fmt_snprintf(why, why_len, "unknown option '%.*s' (trace, nofb, quota=N)",
+			fmt_snprintf(why, why_len, "unknown option '%.*s' (trace, nofb, quota=N, budget=MS, restart)",
 			    (int)MIN(i - start, 20), s + start);
 			return -1;
 		}

@@ -9,6 +9,8 @@
  *     trace      log every calloc and free the app makes
  *     nofb       give the app no framebuffer
  *     quota=N    the app's memory limit, bytes with an optional K, M or G
+ *     budget=N   milliseconds one call may take before the app is stopped
+ *     restart    start the app again (with a growing delay) if it faulted
  *
  * Pure: used by efi/ (to know which files to load), by the kernel, and by
  * the host tests and fuzzer.
@@ -22,10 +24,14 @@
 #define APP_NAME_MAX		32
 #define APP_QUOTA_DEFAULT	(64ull << 20)
 #define APP_QUOTA_MAX		(2ull << 30)
+#define APP_BUDGET_DEFAULT	100	/* ms */
+#define APP_BUDGET_MAX		60000
 
 struct app_opts {
 	uint8_t trace;
 	uint8_t nofb;
+	uint8_t restart;
+	uint32_t budget_ms;	/* longest call before the timer stops the app */
 	uint64_t quota;		/* bytes */
 };
 

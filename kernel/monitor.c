@@ -68,11 +68,12 @@ static void mon_ps(const char *arg)
 	static struct exec_info info[256];
 	uint32_t n = exec_list(info, ARRAY_LEN(info)), i;
 
-	mon_printf("%6s %-16s %-8s %10s %10s %9s\n", "PID", "NAME", "STATE", "CALLS", "CPU ms", "MEM KiB");
+	mon_printf("%6s %-16s %-8s %10s %10s %9s  %s\n", "PID", "NAME", "STATE", "CALLS", "CPU ms",
+	    "MEM KiB", "WHY IT ENDED");
 	for (i = 0; i < n; i++)
-		mon_printf("%6llu %-16s %-8s %10llu %10llu %9llu\n", info[i].pid, info[i].name,
+		mon_printf("%6llu %-16s %-8s %10llu %10llu %9llu  %s\n", info[i].pid, info[i].name,
 		    mon_states[info[i].state], info[i].calls, info[i].cpu_ns / 1000000,
-		    info[i].mem_bytes >> 10);
+		    info[i].mem_bytes >> 10, info[i].reason);
 }
 
 static void mon_run(const char *arg)

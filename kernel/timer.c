@@ -133,10 +133,19 @@ uint64_t timer_tsc_to_ns(uint64_t tsc)
 }
 uint64_t timer_ticks(void) { return timer_tick_count; }
 
+static void (*timer_tick_hook)(struct trap_frame *f);
+
+void timer_set_tick_hook(void (*fn)(struct trap_frame *f))
+{
+	timer_tick_hook = fn;
+}
+
 static void timer_tick(struct trap_frame *f)
 {
 	timer_tick_count++;
 	lapic_eoi();
+	if (timer_tick_hook)
+		timer_tick_hook(f);
 }
 
 /* The 8259 PICs are not used: move their vectors out of the exception range

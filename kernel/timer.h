@@ -21,6 +21,11 @@ uint64_t timer_tsc_delta_ns(uint64_t ticks);	/* a TSC interval in ns */
 uint64_t timer_ticks(void);		/* periodic interrupts so far */
 void timer_delay_ns(uint64_t ns);	/* busy wait */
 
+/* Called from every timer interrupt with the interrupted frame (the
+ * executor's budget check). */
+struct trap_frame;
+void timer_set_tick_hook(void (*fn)(struct trap_frame *f));
+
 /* The local APIC, also used by device interrupts later. */
 void lapic_eoi(void);
 

@@ -16,6 +16,7 @@
 extern trap_handler_fn *idt_handlers[256];
 
 static struct { uint64_t base, size, link_base; } trap_image;
+static trap_app_hook_fn *trap_app_hook;
 static int trap_in_fatal;
 
 static const char *const trap_names[32] = {
@@ -29,6 +30,21 @@ static const char *const trap_names[32] = {
 	[19] = "SIMD floating-point exception", [20] = "virtualization exception",
 	[21] = "control protection exception",
 };
+
+void trap_set_app_hook(trap_app_hook_fn *fn)
+{
+	trap_app_hook = fn;
+}
+
+int trap_in_kernel(uint64_t addr)
+{
+	return addr - trap_image.base < trap_image.size;
+}
+
+const char *trap_name(uint64_t vector)
+{
+	return vector < 32 && trap_names[vector] ? trap_names[vector] : "unknown exception";
+}
 
 void trap_set_image(uint64_t base, uint64_t size, uint64_t link_base)
 {
@@ -118,6 +134,10 @@ void trap_dispatch(struct trap_frame *f)
 	trap_handler_fn *h = idt_handlers[f->vector & 0xff];
 
 	if (f->vector < 32) {
+		/* The kernel's own code faulting is a kernel bug, whoever is
+		 * running: only faults outside the kernel image may be an app's. */
+		if (trap_app_hook && f->rip - trap_image.base >= trap_image.size && trap_app_hook(f))
+			return;
 		trap_fatal(f, "in kernel code");
 	}
 	if (h)

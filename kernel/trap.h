@@ -26,6 +26,13 @@ typedef void trap_handler_fn(struct trap_frame *f);
 void idt_init(void);
 void idt_set_handler(uint8_t vector, trap_handler_fn *fn);
 void trap_dispatch(struct trap_frame *f);	/* from isr.S only */
+/* A CPU exception while an app runs goes here first; the hook returns 1 if
+ * it was the app's (and the frame now leads back to the executor), 0 if it
+ * is the kernel's own (dumped, then the machine halts). */
+typedef int trap_app_hook_fn(struct trap_frame *f);
+void trap_set_app_hook(trap_app_hook_fn *fn);
+const char *trap_name(uint64_t vector);
+int trap_in_kernel(uint64_t addr);	/* addr lies in the kernel's own image */
 /* Where the image lives, so fault dumps can print offsets into fomos.efi. */
 void trap_set_image(uint64_t base, uint64_t size, uint64_t link_base);
 __attribute__((noreturn)) void trap_fatal(struct trap_frame *f, const char *why);
@@ -37,6 +44,7 @@ __attribute__((noreturn)) void trap_fatal(struct trap_frame *f, const char *why)
 #define IST_DOUBLE_FAULT	1
 #define IST_NMI			2
 #define IST_MACHINE_CHECK	3
+#define IST_PAGE_FAULT		4	/* an app that overflows its stack faults with no stack left */
 void gdt_init(void);
 
 /* isr.S */

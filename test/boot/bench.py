@@ -76,8 +76,16 @@ def table(text):
            '|  apps | executor ns | direct ns   | bare call ns | executor/direct |',
            '|------:|------------:|------------:|-------------:|----------------:|']
     out += rows
+    prot = re.search(r'bench: protection: apps=(\d+) protected_ns=([\d.]+) '
+                     r'unprotected_ns=([\d.]+)', text)
+    if prot:
+        out += ['', 'The cost of protection: the same 16 apps called on their own stacks',
+                'under the timer budget, and called plainly on the kernel stack:', '',
+                '| apps | protected ns | unprotected ns |', '|-----:|-------------:|---------------:|',
+                f'| {prot[1]:>4} | {prot[2]:>12} | {prot[3]:>14} |']
     others = [line for line in text.splitlines()
               if line.startswith('bench: ') and 'app calls:' not in line
+              and 'protection:' not in line
               and line not in ('bench: start', 'bench: done')]
     if others:
         out += [''] + others

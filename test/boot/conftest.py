@@ -65,3 +65,17 @@ def shared_machine(request, tmp_path_factory):
     m = start(tmp_path_factory.mktemp('shared'), getattr(request, 'param', {}))
     yield m
     stop(m, request.session.testsfailed > 0)
+
+
+@pytest.fixture(scope='module')
+def shared_machine_factory(request, tmp_path_factory):
+    """Like `machine`, but one boot shared by the tests of a module."""
+    started = []
+
+    def boot(**kwargs):
+        started.append(start(tmp_path_factory.mktemp('shared'), kwargs))
+        return started[-1]
+
+    yield boot
+    for m in reversed(started):
+        stop(m, request.session.testsfailed > 0)

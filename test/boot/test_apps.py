@@ -85,7 +85,7 @@ def test_kill_ends_an_app_and_run_starts_it_again_with_a_new_pid(machine):
     m.wait_for(PROMPT, timeout=10)
     m.wait_for(r'counter\[1\]: counter 2')
     command(m, 'kill 1')
-    assert re.search(r'exec: counter\[1\] ended \(exit code -9\)', m.serial_text)
+    assert re.search(r'exec: counter\[1\] ended \(killed\)', m.serial_text)
     ps = command(m, 'ps')
     assert re.search(r'\b1 +counter +ended', ps), ps
     out = command(m, 'run counter')
