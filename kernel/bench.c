@@ -53,11 +53,14 @@ struct bench_result {
  * apps costs the CPU, or QEMU's TCG, is the difference to that). */
 static int bench_apps(uint32_t n, uint64_t rounds, struct bench_result *res)
 {
-	struct app_opts opts = { .trace = 0, .nofb = 1, .quota = 64 << 10 };
+	struct app_opts opts;
 	int (FOMOS_CALL **fns)(struct fomos_ctx *) = kcalloc(n, sizeof(*fns));
 	uint64_t t0, r, next, called = 0;
 	uint32_t i, started = 0;
 
+	app_opts_default(&opts);
+	opts.nofb = 1;
+	opts.quota = 64 << 10;
 	for (i = 0; i < n; i++)
 		started += exec_run_name("noop", &opts) > 0;
 	if (!fns || started != n || exec_entry_points((void **)fns, n) != n) {

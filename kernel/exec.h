@@ -8,7 +8,12 @@
  *   home + 1 GiB     its surface (v1: a full-screen one), unless nofb
  *   home + 2 GiB     its arena, which ctx->calloc carves; mapped as it grows,
  *                    never beyond the app's quota
- *   home + 4 GiB     the top of its stack (64 KiB, nothing mapped below it)
+ *   home + 4 GiB - 32 MiB   the top of its stack (64 KiB, nothing mapped below it)
+ *
+ * Homes are 4 GiB apart plus a "colour" of (slot % 256) x 68 KiB: without
+ * it every app's code and stack pages would share the same low address bits
+ * and fight over the same TLB sets (measured: QEMU's TLB, indexed by those
+ * bits, thrashed at every call).
  *
  * Nothing of an app lives outside its home, which is what will make saving
  * an app (its home and its store pointer) and giving it a quota cheap.
@@ -26,7 +31,7 @@
 #define EXEC_HOME_SIZE		(4ull << 30)
 #define EXEC_SURFACE_OFFSET	(1ull << 30)
 #define EXEC_ARENA_OFFSET	(2ull << 30)
-#define EXEC_STACK_OFFSET	(4ull << 30)	/* the top of the app's stack: the end of its home */
+#define EXEC_STACK_OFFSET	((4ull << 30) - (32ull << 20))	/* the top of the app's stack */
 #define EXEC_STACK_SIZE		(64ull << 10)
 
 enum app_state { APP_RUNNING = 1, APP_ENDED };

@@ -51,7 +51,7 @@ def input_latency(keys=200):
                 m.qmp('send-key', keys=[{'type': 'qcode', 'data': letters[i % 26]}],
                       **{'hold-time': 1})
                 time.sleep(0.005)  # a fast typist's pace, not a wait for anything
-            r = m.wait_for(r'latency: keys=(\d+) median_ns=(\d+) p99_ns=(\d+) max_ns=(\d+)', 60)
+            r = m.wait_for(r'latency: keys=(\d+) median_ns=(\d+) p99_ns=(\d+) max_ns=(\d+)\r', 60)
             return [int(g) for g in r.groups()]
 
 

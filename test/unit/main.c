@@ -180,6 +180,7 @@ void input_pointer_is_clamped_at_all_four_edges(void);
 void input_warp_queues_the_motion_it_amounts_to(void);
 void input_wheel_queues_its_clicks(void);
 
+void init_budget_and_restart_options_parse_and_bad_budgets_are_refused(void);
 /* test_virtq.c */
 void virtq_places_rings_where_the_device_expects_them(void);
 void virtq_request_chains_are_seen_by_the_device_only_after_publish(void);
@@ -348,6 +349,7 @@ static const struct unit_test {
 	T(input_pointer_is_clamped_at_all_four_edges),
 	T(input_warp_queues_the_motion_it_amounts_to),
 	T(input_wheel_queues_its_clicks),
+	T(init_budget_and_restart_options_parse_and_bad_budgets_are_refused),
 };
 
 jmp_buf *unit_panic_catch;

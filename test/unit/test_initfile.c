@@ -463,3 +463,24 @@ init_random_bytes_give_only_valid_entries_and_reports(void)
 		free(text);
 	}
 }
+
+void
+init_budget_and_restart_options_parse_and_bad_budgets_are_refused(void)
+{
+	struct app_opts o;
+	char why[128];
+
+	app_opts_default(&o);
+	CHECK_EQ_U64(o.budget_ms, APP_BUDGET_DEFAULT);
+	CHECK_EQ_U64(o.restart, 0);
+	CHECK_EQ_U64(app_opts_parse(" budget=250 restart", 19, &o, why, sizeof(why)), 0);
+	CHECK_EQ_U64(o.budget_ms, 250);
+	CHECK_EQ_U64(o.restart, 1);
+	app_opts_default(&o);
+	CHECK_EQ_U64(app_opts_parse("budget=0", 8, &o, why, sizeof(why)), (uint64_t)-1);
+	CHECK(strstr(why, "bad budget '0'") != NULL);
+	CHECK_EQ_U64(app_opts_parse("budget=60001", 12, &o, why, sizeof(why)), (uint64_t)-1);
+	CHECK_EQ_U64(app_opts_parse("budget=5M", 9, &o, why, sizeof(why)), (uint64_t)-1);
+	CHECK_EQ_U64(app_opts_parse("budget=", 7, &o, why, sizeof(why)), (uint64_t)-1);
+	CHECK_EQ_U64(o.budget_ms, APP_BUDGET_DEFAULT);
+}
