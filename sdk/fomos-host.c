@@ -1,0 +1,382 @@
+/*
+ * fomos-host: run Fomos apps on Linux, from the very same .app files the
+ * kernel runs, for the fast loop of writing one.
+ *
+ *     fomos-host [options] APP.app[:OPTIONS] ...
+ *
+ * Each app is loaded by the kernel's own loader code (kernel/appfile.c) at
+ * the kernel's address for it, with the kernel's context; the apps are
+ * called in start order by a loop that treats return values as the kernel
+ * does (host_exec.c).  Their surfaces are composed by kernel/compose.c into
+ * a window (host_window.c), or into a PNG at exit (host_png.c).
+ *
+ * OPTIONS are the ones of a /fomos/init line (kernel/initfile.c), separated
+ * by commas so that they stay one shell word: hello.app:trace,quota=8M.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include "appfile.h"
+#include "display.h"
+#include "host.h"
+#include "keymap.h"
+#include "lib.h"
+
+#define HOST_FRAME_NS		(1000000000ull / 30)	/* as the kernel: at most 30 frames a second */
+#define HOST_SIZE_MIN		64
+#define HOST_SIZE_MAX		16384
+
+struct host_opts {
+	int headless;
+	uint64_t frames;		/* stop after this many rounds; 0: no limit */
+	uint64_t stop_ns;		/* stop at this time_ns; UINT64_MAX: no limit */
+	const char *screenshot;		/* NULL: none */
+	char *type;			/* text to type at start, escapes undone; NULL: none */
+	uint64_t type_len;
+	uint32_t width, height;
+	uint32_t layout;		/* enum keymap_layout, for the window's keys */
+};
+
+static volatile sig_atomic_t host_stop;	/* SIGINT or SIGTERM came */
+
+static void host_usage(FILE *f)
+{
+	fputs("usage: fomos-host [options] APP.app[:OPTIONS] ...\n"
+	    "Runs Fomos app files on Linux, as the kernel runs them.\n"
+	    "\n"
+	    "  --headless          no window (and no display needed)\n"
+	    "  --frames N          stop after N rounds of calling the apps\n"
+	    "  --seconds S         stop after S seconds\n"
+	    "  --screenshot F.png  write the composed screen to F.png at exit\n"
+	    "  --type TEXT         type TEXT at start, as on the serial line\n"
+	    "                      (\\n Enter, \\t Tab, \\b Backspace, \\e Escape, \\\\, \\xHH)\n"
+	    "  --size WxH          the screen (default 1280x800)\n"
+	    "  --keymap us|fr      the window keyboard's layout (default us)\n"
+	    "\n"
+	    "OPTIONS: those of a /fomos/init line, comma-separated: trace, nofb,\n"
+	    "quota=N, budget=MS, restart (e.g. hello.app:trace,quota=8M).\n", f);
+}
+
+/* The first Ctrl-C stops the loop after the app being called returns (and
+ * the screenshot is still written); an app that never returns takes a
+ * second one. */
+static void host_on_signal(int sig)
+{
+	if (host_stop) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	host_stop = 1;
+}
+
+static int host_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Undoes C-style escapes in place, so that one shell word can hold Enter.
+ * Returns the length (the text may now hold NUL bytes). */
+static uint64_t host_unescape(char *s)
+{
+	char *in = s, *out = s;
+
+	while (*in) {
+		char c = *in++;
+
+		if (c == '\\' && *in) {
+			c = *in++;
+			if (c == 'n')
+				c = '\n';
+			else if (c == 'r')
+				c = '\r';
+			else if (c == 't')
+				c = '\t';
+			else if (c == 'b')
+				c = '\b';
+			else if (c == 'e')
+				c = 0x1b;
+			else if (c == 'x' && host_hex(in[0]) >= 0 && host_hex(in[1]) >= 0) {
+				c = (char)(host_hex(in[0]) << 4 | host_hex(in[1]));
+				in += 2;
+			}
+		}
+		*out++ = c;
+	}
+	return (uint64_t)(out - s);
+}
+
+static int host_parse_size(const char *s, uint32_t *w, uint32_t *h)
+{
+	char *end;
+	unsigned long x = strtoul(s, &end, 10), y;
+
+	if (end == s || (*end != 'x' && *end != 'X'))
+		return -1;
+	s = end + 1;
+	y = strtoul(s, &end, 10);
+	if (end == s || *end || x < HOST_SIZE_MIN || y < HOST_SIZE_MIN ||
+	    x > HOST_SIZE_MAX || y > HOST_SIZE_MAX || (uint64_t)x * y * 4 > (1ull << 30))
+		return -1;
+	*w = (uint32_t)x;
+	*h = (uint32_t)y;
+	return 0;
+}
+
+/* The value of a numeric option; -1 if it is bad. */
+static int host_parse_value(int c, const char *arg, struct host_opts *o)
+{
+	char *end;
+	double secs;
+	int layout;
+
+	switch (c) {
+	case 'f':
+		o->frames = strtoull(arg, &end, 10);
+		return end == arg || *end || !o->frames ? -1 : 0;
+	case 's':
+		secs = strtod(arg, &end);
+		if (end == arg || *end || !(secs > 0) || secs > 1e9)
+			return -1;
+		o->stop_ns = (uint64_t)(secs * 1e9);
+		return 0;
+	case 'z':
+		return host_parse_size(arg, &o->width, &o->height);
+	case 'k':
+		layout = keymap_by_name(arg);
+		o->layout = (uint32_t)layout;
+		return layout;
+	}
+	return -1;
+}
+
+/* Returns 0, 1 for --help, or -1 after a message. */
+static int host_parse_options(int argc, char **argv, struct host_opts *o)
+{
+	static const struct option longs[] = {
+		{ "headless", no_argument, NULL, 'H' },
+		{ "frames", required_argument, NULL, 'f' },
+		{ "seconds", required_argument, NULL, 's' },
+		{ "screenshot", required_argument, NULL, 'o' },
+		{ "type", required_argument, NULL, 't' },
+		{ "size", required_argument, NULL, 'z' },
+		{ "keymap", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	*o = (struct host_opts){ .stop_ns = UINT64_MAX, .width = 1280, .height = 800,
+	    .layout = KEYMAP_US };
+	while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+		if (c == 'h')
+			return 1;
+		if (c == '?')
+			return -1;	/* getopt said why */
+		if (c == 'H') {
+			o->headless = 1;
+		} else if (c == 'o') {
+			o->screenshot = optarg;
+		} else if (c == 't') {
+			o->type = optarg;
+			o->type_len = host_unescape(optarg);
+		} else if (host_parse_value(c, optarg, o) < 0) {
+			fprintf(stderr, "fomos-host: bad value '%s' for --%s\n", optarg,
+			    c == 'f' ? "frames (a count above 0)" : c == 's' ? "seconds (above 0)" :
+			    c == 'k' ? "keymap (us or fr)" : "size (WxH, each 64 to 16384)");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Reads a whole file into fresh memory.  Returns NULL after a message. */
+static uint8_t *host_read_file(const char *path, uint64_t *size)
+{
+	struct stat st;
+	uint8_t *data = NULL;
+	FILE *f;
+
+	errno = 0;
+	f = fopen(path, "rb");
+	if (!f || fstat(fileno(f), &st) < 0)
+		goto fail;
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > APPFILE_MEM_MAX) {
+		fprintf(stderr, "fomos-host: %s refused: %s\n", path, S_ISREG(st.st_mode) ?
+		    "larger than any app can be (256 MiB)" : "not a file");
+		fclose(f);
+		return NULL;
+	}
+	*size = (uint64_t)st.st_size;
+	data = malloc(*size ? *size : 1);
+	if (!data || fread(data, 1, *size, f) != *size)
+		goto fail;
+	fclose(f);
+	return data;
+fail:
+	fprintf(stderr, "fomos-host: %s: %s\n", path, strerror(errno ? errno : EIO));
+	free(data);
+	if (f)
+		fclose(f);
+	return NULL;
+}
+
+/* "hello.app:trace,quota=8M": a file name, then the options of an init
+ * line.  A name that exists as given is all file name (it may hold ':').
+ * Returns the pid, or -1 after a message. */
+static int64_t host_start_arg(const char *arg)
+{
+	struct app_opts opts;
+	char path[4096], options[256], why[96];
+	const char *colon = strrchr(arg, ':');
+	struct stat st;
+	uint8_t *file;
+	uint64_t size, i;
+	int64_t pid;
+
+	app_opts_default(&opts);
+	if (stat(arg, &st) == 0 || !colon) {
+		snprintf(path, sizeof(path), "%s", arg);
+	} else {
+		snprintf(path, sizeof(path), "%.*s", (int)(colon - arg), arg);
+		snprintf(options, sizeof(options), "%s", colon + 1);
+		for (i = 0; options[i]; i++)
+			if (options[i] == ',')
+				options[i] = ' ';
+		if (app_opts_parse(options, strlen(options), &opts, why, sizeof(why)) < 0) {
+			fprintf(stderr, "fomos-host: %s: %s\n", path, why);
+			return -1;
+		}
+	}
+	file = host_read_file(path, &size);
+	if (!file)
+		return -1;
+	pid = host_exec_start(path, file, size, &opts);
+	if (pid < 0)
+		free(file);	/* else kept for good, as efi/ keeps it: `restart` reloads it */
+	return pid;
+}
+
+static void host_compose(uint32_t *frame, uint32_t w, uint32_t h)
+{
+	const struct compose_layer *layers[DISPLAY_MAX_LAYERS];
+	uint32_t n = host_exec_layers(layers, DISPLAY_MAX_LAYERS);
+
+	compose_rect(frame, w, w, h, layers, n, (struct compose_rect){ 0, 0, (int32_t)w, (int32_t)h },
+	    HOST_BACKGROUND);
+}
+
+static void host_sleep_until(uint64_t until)
+{
+	uint64_t now = host_time_ns(), ns;
+	struct timespec t;
+
+	if (until <= now)
+		return;
+	ns = MIN(until - now, 1000000000ull);	/* look at host_stop now and then */
+	t.tv_sec = (time_t)(ns / 1000000000ull);
+	t.tv_nsec = (long)(ns % 1000000000ull);
+	nanosleep(&t, NULL);	/* EINTR: a signal, seen by the caller */
+}
+
+/* The executor's loop: a round of the apps that are due, the window's
+ * events before it and its frame after, and when nobody is due a wait
+ * until the earliest wake-up. */
+static void host_loop(const struct host_opts *o, uint32_t *frame)
+{
+	uint64_t rounds = 0, next, now, last_frame = 0;
+	int drew = 1;
+
+	while (!host_stop) {
+		uint32_t called;
+
+		if (!o->headless && host_window_poll())
+			break;
+		called = host_exec_round(&next);
+		if (called) {
+			drew = 1;
+			if (o->frames && ++rounds >= o->frames)
+				break;
+		}
+		if (!host_exec_running())
+			break;
+		now = host_time_ns();
+		if (now >= o->stop_ns)
+			break;
+		if (!o->headless && drew && now - last_frame >= HOST_FRAME_NS) {
+			host_compose(frame, o->width, o->height);
+			host_window_show(frame);
+			last_frame = now;
+			drew = 0;
+		}
+		if (called)
+			continue;
+		next = MIN(next, o->stop_ns);
+		if (o->headless)
+			host_sleep_until(next);
+		else
+			host_window_wait(drew ? MIN(next, last_frame + HOST_FRAME_NS) : next);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	/* On the signal stack: Ctrl-C may come while an app's stack is full. */
+	struct sigaction sa = { .sa_handler = host_on_signal, .sa_flags = SA_ONSTACK };
+	struct host_opts o;
+	uint32_t *frame = NULL;
+	int started = 0, r, i, status = 0;
+
+	r = host_parse_options(argc, argv, &o);
+	if (r || optind == argc) {
+		host_usage(r == 1 ? stdout : stderr);
+		return r == 1 ? 0 : 2;
+	}
+	if (!o.headless || o.screenshot) {
+		frame = malloc((uint64_t)o.width * o.height * 4);
+		if (!frame) {
+			fprintf(stderr, "fomos-host: no memory for a %ux%u screen\n", o.width, o.height);
+			return 1;
+		}
+	}
+	if (!o.headless && host_window_open(o.width, o.height) < 0)
+		return 1;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	host_input_init(o.width, o.height, o.layout);
+	if (host_exec_init(o.width, o.height, host_input_shared()) < 0)
+		return 1;
+	for (i = optind; i < argc; i++)
+		started += host_start_arg(argv[i]) > 0;
+	if (!started) {
+		fprintf(stderr, "fomos-host: no app could start\n");
+		status = 1;
+	} else {
+		if (o.type)
+			host_input_type(o.type, o.type_len);
+		host_loop(&o, frame);
+	}
+	if (o.screenshot) {
+		host_compose(frame, o.width, o.height);
+		if (host_png_write(o.screenshot, frame, o.width, o.height) < 0) {
+			fprintf(stderr, "fomos-host: %s: %s\n", o.screenshot, strerror(errno));
+			status = 1;
+		}
+	}
+	if (!o.headless)
+		host_window_close();
+	free(frame);
+	return status;
+}

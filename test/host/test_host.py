@@ -1,0 +1,289 @@
+"""Same app file, another OS: the apps the kernel boots, run on Linux.
+
+Every test runs app files from build/apps/ under build/fomos-host and first
+checks that each is byte for byte the file on the boot image (build/esp/ and
+inside build/esp.img), so what passes here is the very file the kernel runs.
+The expectations are the kernel's own (test/boot/test_apps.py,
+test_faults.py, test_input.py): the same log lines, the same pixels, the
+same refusals.
+"""
+
+import os
+import re
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import png
+
+ROOT = Path(__file__).resolve().parents[2]
+HOST = ROOT / 'build' / 'fomos-host'
+APPS = ROOT / 'build' / 'apps'
+ESP = ROOT / 'build' / 'esp'
+ESP_IMAGE = ROOT / 'build' / 'esp.img'
+
+EXEC_HOME_BASE = 1 << 40  # kernel/exec.h
+EXEC_HOME_SIZE = 4 << 30
+EXEC_ARENA_OFFSET = 2 << 30
+BACKGROUND = (0x1d, 0x23, 0x30)  # the kernel console's, under every app
+
+
+def from_image(name):
+    """The app's bytes inside the FAT image the kernel boots, or None."""
+    if not ESP_IMAGE.exists() or not shutil.which('mcopy'):
+        return None
+    out = subprocess.run(['mcopy', '-n', '-i', str(ESP_IMAGE), f'::/fomos/apps/{name}.app', '-'],
+                         capture_output=True, timeout=30, check=False)
+    return out.stdout if out.returncode == 0 else None
+
+
+def app(name):
+    """build/apps/NAME.app, after checking it is the file the kernel boots."""
+    path = APPS / f'{name}.app'
+    if not HOST.exists() or not path.exists():
+        pytest.fail(f'{HOST} or {path} is missing: run ninja first', pytrace=False)
+    data = path.read_bytes()
+    esp = ESP / 'fomos' / 'apps' / f'{name}.app'
+    assert esp.exists() and esp.read_bytes() == data, f'{esp} is not the file fomos-host runs'
+    image = from_image(name)
+    if image is not None:
+        assert image == data, f'{name}.app in {ESP_IMAGE} is not the file fomos-host runs'
+    return str(path)
+
+
+def host(*args, env=None, timeout=60):
+    """Runs fomos-host; the CompletedProcess, with text output."""
+    if not HOST.exists():
+        pytest.fail(f'{HOST} is missing: run ninja first', pytrace=False)
+    run_env = dict(os.environ)
+    run_env.update(env or {})
+    return subprocess.run([str(HOST), *args], capture_output=True, text=True,
+                          timeout=timeout, env=run_env, check=False)
+
+
+def numbers(regex, text):
+    return [int(n) for n in re.findall(regex, text)]
+
+
+# --- the executor ------------------------------------------------------------------
+
+
+def test_hello_logs_and_counts_its_calls_like_on_the_kernel():
+    r = host('--headless', '--frames', '3', app('hello'))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith('exec: started hello as pid 1\n')
+    assert numbers(r'hello\[1\]: call (\d+)', r.stdout) == [1, 2, 3]
+
+
+def test_apps_interleave_and_each_keeps_its_state_in_its_store():
+    r = host('--headless', '--frames', '8', app('counter'), app('hello'))
+    assert r.returncode == 0, r.stderr
+    counts = numbers(r'counter\[1\]: counter (\d+)', r.stdout)
+    assert counts == list(range(1, len(counts) + 1)) and len(counts) >= 5
+    assert numbers(r'hello\[2\]: call (\d+)', r.stdout)[:2] == [1, 2]
+    # counter sleeps 200 ms, hello 500 ms: hello's second call comes after
+    # counter's third.
+    assert r.stdout.index('counter[1]: counter 3') < r.stdout.index('hello[2]: call 2')
+
+
+def test_seconds_stops_the_run_after_that_long():
+    r = host('--headless', '--seconds', '0.5', app('counter'))
+    assert r.returncode == 0, r.stderr
+    # Calls at 0, 200 and 400 ms; the one at 600 ms never comes.
+    assert numbers(r'counter\[1\]: counter (\d+)', r.stdout) in ([1, 2], [1, 2, 3])
+
+
+def test_pointers_in_app_data_are_relocated_to_its_home():
+    r = host('--headless', app('tables'))
+    assert r.returncode == 0, r.stderr
+    assert 'tables[1]: tables: list alpha beta gamma 6 9\n' in r.stdout
+    assert re.search(r'exec: tables\[1\] ended \(exit code -1\), \d+ KiB returned', r.stdout)
+
+
+def test_an_app_that_returns_negative_ends_with_its_exit_code():
+    r = host('--headless', app('exiter'))
+    assert r.returncode == 0, 'every app ended: a normal exit'
+    assert numbers(r'exiter\[1\]: exiter: call (\d+)', r.stdout) == [1, 2, 3, 4, 5]
+    end = re.search(r'exec: exiter\[1\] ended \(exit code -3\), (\d+) KiB returned', r.stdout)
+    assert end and int(end.group(1)) >= 4096, 'its 4 MiB calloc comes back too'
+
+
+def test_the_context_an_app_scribbles_on_is_fresh_at_its_next_call():
+    r = host('--headless', app('scribbler'))
+    assert 'scribbler[1]: scribbler: context intact at call 3' in r.stdout
+    assert 'CHANGED' not in r.stdout
+
+
+def test_calloc_is_zeroed_aligned_bounded_by_the_quota_and_reusable():
+    r = host('--headless', app('memtest') + ':quota=8M')
+    got = numbers(r'memtest: quota reached after (\d+) MiB', r.stdout)
+    assert len(got) == 1 and 6 <= got[0] <= 7, 'an 8 MiB quota holds 7 blocks of 1 MiB plus headers'
+    assert 'memtest: reuse ok' in r.stdout
+    assert 'memtest: all checks passed' in r.stdout
+
+
+def test_trace_logs_every_calloc_and_free_at_the_kernels_addresses():
+    r = host('--headless', app('memtest') + ':trace,quota=4M')
+    assert 'memtest: all checks passed' in r.stdout
+    callocs = re.findall(r'memtest\[1\]: trace: calloc\(1, 1048576\) = 0x([0-9a-f]{16})\b', r.stdout)
+    frees = re.findall(r'memtest\[1\]: trace: free\(0x([0-9a-f]{16})\)', r.stdout)
+    assert len(callocs) >= 4
+    assert set(callocs[:3]) <= set(frees), 'each block calloc returned is freed, and logged'
+    assert '0' * 16 in callocs, 'the failing calloc at the quota is logged with its NULL result'
+    # The arena is where the kernel puts it: slot 0's home + 2 GiB.
+    assert int(callocs[0], 16) == EXEC_HOME_BASE + EXEC_ARENA_OFFSET + 16
+
+
+def test_each_app_lives_at_the_kernels_home_for_its_slot():
+    r = host('--headless', '--frames', '1', app('counter'), app('memtest') + ':trace,quota=4M')
+    first = re.search(r'memtest\[2\]: trace: calloc\(1, 1048576\) = 0x([0-9a-f]{16})', r.stdout)
+    assert first, r.stdout
+    # kernel/exec.c: homes 4 GiB apart, plus a colour of (slot % 256) x 68 KiB.
+    home = EXEC_HOME_BASE + 1 * EXEC_HOME_SIZE + 1 * 0x11000
+    assert int(first.group(1), 16) == home + EXEC_ARENA_OFFSET + 16
+
+
+# --- drawing -------------------------------------------------------------------------
+
+
+def assert_painter_pixels(img):
+    """What test/boot/test_apps.py checks on the kernel's screen."""
+    assert img.pixel(820, 350) == (0, 255, 0), 'the opaque green square'
+    # Half-transparent red over the console's background 0x1d2330.
+    r, g, b = img.pixel(925, 350)
+    assert abs(r - 142) <= 2 and abs(g - 17) <= 2 and abs(b - 24) <= 2, (r, g, b)
+    assert img.pixel(1000, 350) == BACKGROUND, 'nothing drawn right of the squares'
+
+
+def test_what_an_app_draws_is_composed_with_alpha_as_on_the_kernel(tmp_path):
+    shot = tmp_path / 'screen.png'
+    r = host('--headless', '--frames', '1', '--screenshot', str(shot), app('painter'))
+    assert r.returncode == 0, r.stderr
+    assert 'painter[1]: painter: drew on a 1280x800 surface' in r.stdout
+    img = png.decode(shot.read_bytes())
+    assert (img.width, img.height) == (1280, 800)
+    assert_painter_pixels(img)
+
+
+def test_later_apps_draw_on_top_and_size_sets_the_screen(tmp_path):
+    shot = tmp_path / 'screen.png'
+    r = host('--headless', '--frames', '1', '--size', '1024x768', '--screenshot', str(shot),
+             app('painter'), app('hello'))
+    assert 'painter[1]: painter: drew on a 1024x768 surface' in r.stdout
+    img = png.decode(shot.read_bytes())
+    assert (img.width, img.height) == (1024, 768)
+    assert img.pixel(1024 - 260 + 10, 50) == (0x98, 0xc3, 0x79), "hello's badge after one call"
+    assert img.pixel(10, 10) == BACKGROUND
+
+
+def test_nofb_gives_the_app_no_framebuffer():
+    r = host('--headless', app('painter') + ':nofb')
+    assert 'exec: started painter as pid 1 (nofb)' in r.stdout
+    assert 'painter[1]: painter: no framebuffer (0x0)' in r.stdout
+
+
+def test_the_window_shows_the_same_picture(tmp_path):
+    """The windowed mode, on SDL's dummy video driver: no display needed."""
+    shot = tmp_path / 'window.png'
+    r = host('--frames', '1', '--screenshot', str(shot), app('painter'),
+             env={'SDL_VIDEODRIVER': 'dummy'})
+    assert r.returncode == 0, r.stderr
+    assert_painter_pixels(png.decode(shot.read_bytes()))
+
+
+# --- input ---------------------------------------------------------------------------
+
+
+def test_typed_text_reaches_apps_as_key_presses_with_their_text():
+    # As a shell passes it: a backslash and an n, which --type makes Enter.
+    r = host('--headless', '--frames', '1', '--type', r'aB\n', app('inputlog'))
+    presses = re.findall(r'inputlog: key code=(\d+) value=1 cp=(\d+)', r.stdout)
+    assert presses == [('30', '97'), ('42', '0'), ('48', '66'), ('28', '10')], r.stdout
+    assert len(re.findall(r'inputlog: key code=\d+ value=0', r.stdout)) == 4, 'every key is released'
+    assert 'inputlog: pointer 640,400 buttons=0 count=8' in r.stdout, 'the pointer starts mid-screen'
+
+
+# --- faults and runaway apps ---------------------------------------------------------
+
+# app -> what the kernel says when it stops it (test/boot/test_faults.py)
+BROKEN = {
+    'null': r'page fault writing 0x0 \(nothing mapped there\) at null\.app\+0x1[0-9a-f]{3}',
+    'wild': r'page fault reading 0x7fffdead0000 \(nothing mapped there\) at wild\.app\+0x1[0-9a-f]{3}',
+    'gp': r'general protection fault at gp\.app\+0x1[0-9a-f]{3}',
+    'ud': r'invalid opcode at ud\.app\+0x1[0-9a-f]{3}',
+    'div': r'divide error at div\.app\+0x1[0-9a-f]{3}',
+    'bp': r'breakpoint at bp\.app\+0x1[0-9a-f]{3}',
+    'stack': r'stack overflow \(past the bottom of its 64 KiB stack\) at stack\.app\+0x1[0-9a-f]{3}',
+    'jump': r'jumped to jump\.app\+0x[0-9a-f]+, which is not code, called from jump\.app\+0x1[0-9a-f]{3}',
+    'spin': r'ran for more than 100 ms without returning \(its budget\)',
+    'badfree': r'free\(0x[0-9a-f]+\): not a pointer calloc returned',
+    'doublefree': r'free\(0x[0-9a-f]+\): that block was already freed',
+}
+
+
+def test_every_broken_app_is_stopped_with_the_kernels_words_and_the_others_go_on():
+    r = host('--headless', '--seconds', '3', app('counter'), *(app(name) for name in BROKEN))
+    assert r.returncode == 0, r.stderr
+    for pid, (name, why) in enumerate(BROKEN.items(), start=2):
+        assert re.search(rf'exec: {name}\[{pid}\] stopped: {why}; \d+ KiB returned, the others go on',
+                         r.stdout), f'{name}:\n{r.stdout}'
+    counts = numbers(r'counter\[1\]: counter (\d+)', r.stdout)
+    assert counts == list(range(1, len(counts) + 1)) and len(counts) >= 10, 'counter never missed a beat'
+
+
+def test_an_app_with_restart_comes_back_after_a_fault_with_a_growing_delay():
+    r = host('--headless', '--seconds', '2.5', app('flaky') + ':restart', app('spin') + ':budget=50')
+    delays = numbers(r'exec: flaky restarts as pid \d+ in (\d+) ms \(restart \d+\)', r.stdout)
+    assert delays[:2] == [500, 1000], r.stdout
+    assert re.search(r'exec: spin\[2\] stopped: ran for more than 50 ms without returning', r.stdout)
+    assert 'spin restarts' not in r.stdout, 'no restart unless asked'
+
+
+# --- bad app files -------------------------------------------------------------------
+
+
+def patched(data, offset, fmt, value):
+    data = bytearray(data)
+    struct.pack_into(fmt, data, offset, value)
+    return bytes(data)
+
+
+def test_bad_app_files_are_refused_by_name_while_the_others_run(tmp_path):
+    hello = Path(app('hello')).read_bytes()
+    tables = Path(app('tables')).read_bytes()
+    reloc_offset = struct.unpack_from('<Q', tables, 64)[0]
+    bad = {
+        'trunc': (hello[:-100], r'header says \d+ bytes, the file has \d+ \(truncated or padded\)'),
+        'tiny': (hello[:50], r'truncated: 50 bytes, the header alone needs 112'),
+        'badmagic': (b'NOTANAPP' + hello[8:], r'not a Fomos app \(bad magic\)'),
+        'future': (patched(hello, 12, '<I', 99), r'needs context version 99, this kernel speaks 1'),
+        'badreloc': (patched(tables, reloc_offset + 8, '<Q', 1), r'only R_X86_64_RELATIVE'),
+        'wildreloc': (patched(tables, reloc_offset + 16, '<q', 1 << 40), r'outside the image'),
+    }
+    paths = []
+    for name, (data, _) in bad.items():
+        (tmp_path / f'{name}.app').write_bytes(data)
+        paths.append(str(tmp_path / f'{name}.app'))
+    r = host('--headless', '--frames', '3', *paths, app('counter'), str(tmp_path / 'nosuch.app'),
+             app('hello') + ':bogus')
+    assert r.returncode == 0, 'a good app started'
+    for name, (_, why) in bad.items():
+        assert re.search(rf'^fomos-host: {re.escape(str(tmp_path))}/{name}\.app refused: .*{why}',
+                         r.stderr, re.M), f'{name}:\n{r.stderr}'
+    assert re.search(r'nosuch\.app: No such file or directory', r.stderr)
+    assert re.search(r"hello\.app: unknown option 'bogus'", r.stderr)
+    assert numbers(r'counter\[1\]: counter (\d+)', r.stdout) == [1, 2, 3], \
+        'the good app runs as if nothing happened, and is pid 1: refused files take none'
+
+
+def test_the_exit_status_says_when_no_app_could_start(tmp_path):
+    bad = tmp_path / 'badmagic.app'
+    bad.write_bytes(b'NOTANAPP' + Path(app('hello')).read_bytes()[8:])
+    r = host('--headless', str(bad))
+    assert r.returncode != 0
+    assert 'refused: not a Fomos app (bad magic)' in r.stderr
+    assert 'fomos-host: no app could start' in r.stderr
+    assert r.stdout == ''
