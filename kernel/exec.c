@@ -323,7 +323,7 @@ int64_t exec_start(const char *file_name, const uint8_t *file, uint64_t size,
 		return -1;
 	}
 	a->slot = slot;
-	a->home = EXEC_HOME_BASE + (uint64_t)slot * EXEC_HOME_SIZE + (uint64_t)(slot % 256) * 0x11000;
+	a->home = exec_home(slot);
 	a->src = file;
 	a->src_size = size;
 	memcpy(a->src_path, file_name, strnlen(file_name, BOOT_PATH_MAX - 1));

@@ -34,6 +34,12 @@
 #define EXEC_STACK_OFFSET	((4ull << 30) - (32ull << 20))	/* the top of the app's stack */
 #define EXEC_STACK_SIZE		(64ull << 10)
 
+/* The home of the app in `slot`: the kernel and fomos-host both use this. */
+static inline uint64_t exec_home(uint32_t slot)
+{
+	return EXEC_HOME_BASE + (uint64_t)slot * EXEC_HOME_SIZE + (uint64_t)(slot % 256) * 0x11000;
+}
+
 enum app_state { APP_RUNNING = 1, APP_ENDED };
 enum app_end { APP_END_EXIT = 1, APP_END_KILLED, APP_END_FAULT, APP_END_BUDGET, APP_END_MISUSE };
 

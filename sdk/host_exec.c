@@ -335,11 +335,11 @@ static FOMOS_CALL void host_trace_free(void *ptr)
 
 /* --- loading ------------------------------------------------------------------------ */
 
-/* kernel/exec.c's formula: 4 GiB apart plus a colour of (slot % 256) x
- * 68 KiB (exec.h says why). */
+/* The kernel's own homes (exec_home in kernel/exec.h says why they are
+ * where they are). */
 static uint64_t host_home(uint32_t slot)
 {
-	return EXEC_HOME_BASE + (uint64_t)slot * EXEC_HOME_SIZE + (uint64_t)(slot % 256) * 0x11000;
+	return exec_home(slot);
 }
 
 static int host_alloc_slot(void)
