@@ -13,6 +13,7 @@
  *     the app calls.
  */
 #include "appfile.h"
+#include "appmem.h"
 #include "console.h"
 #include "cpu.h"
 #include "display.h"
@@ -31,7 +32,6 @@
 #include "timer.h"
 #include "trap.h"
 
-#define EXEC_ARENA_MIN		(64ull << 10)	/* the arena grows by at least this */
 #define EXEC_LOG_MAX		1024		/* longest line an app may log */
 #define EXEC_FRAME_NS		(1000000000ull / 30)	/* v1 surfaces are recomposed at most 30 times a second */
 
@@ -59,8 +59,7 @@ struct app {
 	struct app_opts opts;
 	uint64_t home;
 	uint64_t image_bytes, surface_bytes;	/* mapped in the home */
-	struct heap arena;
-	uint64_t arena_bytes;		/* mapped so far, <= opts.quota */
+	struct appmem mem;		/* its arena */
 	struct compose_layer layer;	/* its surface on the display */
 	const uint8_t *src;		/* the app file (efi/ keeps it for good), to start it again */
 	uint64_t src_size;
@@ -134,44 +133,24 @@ static int exec_map_fresh(uint64_t va, uint64_t size, uint64_t flags)
 	return 0;
 }
 
-static int exec_grow_arena(struct app *a, uint64_t need)
+static int exec_map_arena(uint64_t va, uint64_t bytes)
 {
-	uint64_t chunk = ALIGN_UP(MAX(MAX(need + 64, a->arena_bytes), EXEC_ARENA_MIN), PAGE_SIZE);
-	uint64_t va = a->home + EXEC_ARENA_OFFSET + a->arena_bytes;
-
-	chunk = MIN(chunk, a->opts.quota - a->arena_bytes);
-	if (chunk < need + 32 || exec_map_fresh(va, chunk, PG_RW | PG_NX) < 0)
-		return -1;
-	if (heap_add(&a->arena, (void *)(uintptr_t)va, chunk) < 0) {
-		exec_unmap(va, chunk);
-		return -1;
-	}
-	a->arena_bytes += chunk;
-	return 0;
+	return exec_map_fresh(va, bytes, PG_RW | PG_NX);
 }
 
 static FOMOS_CALL void *exec_calloc(uint64_t count, uint64_t size)
 {
-	struct app *a = exec_current;
-	void *p;
-
-	if (size && count > UINT64_MAX / size)
-		return NULL;
-	p = heap_calloc(&a->arena, count, size);
-	while (!p && exec_grow_arena(a, count * size) == 0)
-		p = heap_calloc(&a->arena, count, size);
-	return p;
+	return appmem_calloc(&exec_current->mem, count, size);
 }
 
 static FOMOS_CALL void exec_free(void *ptr)
 {
 	struct app *a = exec_current;
-	int err = heap_free(&a->arena, ptr);
+	const char *why = appmem_free(&a->mem, ptr);
 
-	if (err == HEAP_OK)
+	if (!why)
 		return;
-	fmt_snprintf(a->reason, sizeof(a->reason), "free(%p): %s", ptr,
-	    err == HEAP_DOUBLE_FREE ? "that block was already freed" : "not a pointer calloc returned");
+	fmt_snprintf(a->reason, sizeof(a->reason), "free(%p): %s", ptr, why);
 	a->doomed = 1;
 }
 
@@ -297,10 +276,10 @@ static void exec_release(struct app *a)
 		display_remove_layer(&a->layer);
 		exec_unmap(a->home + EXEC_SURFACE_OFFSET, a->surface_bytes);
 	}
-	exec_unmap(a->home + EXEC_ARENA_OFFSET, a->arena_bytes);
+	appmem_release(&a->mem);
 	exec_unmap(a->home + EXEC_STACK_OFFSET - EXEC_STACK_SIZE, EXEC_STACK_SIZE);
 	exec_unmap(a->home, a->image_bytes);
-	a->surface_bytes = a->arena_bytes = a->image_bytes = 0;
+	a->surface_bytes = a->image_bytes = 0;
 	exec_slots[a->slot] = 0;
 }
 
@@ -329,7 +308,7 @@ int64_t exec_start(const char *file_name, const uint8_t *file, uint64_t size,
 	memcpy(a->src_path, file_name, strnlen(file_name, BOOT_PATH_MAX - 1));
 	a->opts = *opts;
 	a->pid = exec_next_pid++;
-	heap_init(&a->arena);
+	appmem_init(&a->mem, a->home + EXEC_ARENA_OFFSET, opts->quota, exec_map_arena, exec_unmap);
 	if (exec_load_image(a, file, size) < 0 || exec_make_surface(a) < 0 ||
 	    exec_map_fresh(a->home + EXEC_STACK_OFFSET - EXEC_STACK_SIZE, EXEC_STACK_SIZE, PG_RW | PG_NX) < 0) {
 		klog("exec: %s not started: out of memory\n", file_name);
@@ -436,7 +415,7 @@ static void exec_restart(struct app *old)
 /* reason is already in a->reason for faults, budget and misuse. */
 static void exec_end(struct app *a, uint32_t how, int32_t code)
 {
-	uint64_t bytes = a->image_bytes + a->surface_bytes + a->arena_bytes + EXEC_STACK_SIZE;
+	uint64_t bytes = a->image_bytes + a->surface_bytes + a->mem.mapped + EXEC_STACK_SIZE;
 
 	a->state = APP_ENDED;
 	a->exit_code = code;
@@ -753,7 +732,7 @@ uint32_t exec_list(struct exec_info *out, uint32_t max)
 		out[n].exit_code = a->exit_code;
 		out[n].calls = a->calls;
 		out[n].cpu_ns = timer_tsc_delta_ns(a->cpu_tsc);
-		out[n].mem_bytes = a->image_bytes + a->surface_bytes + a->arena_bytes +
+		out[n].mem_bytes = a->image_bytes + a->surface_bytes + a->mem.mapped +
 	    (a->state == APP_RUNNING ? EXEC_STACK_SIZE : 0);
 	memcpy(out[n].reason, a->reason, sizeof(out[n].reason));
 	}

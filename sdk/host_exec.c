@@ -6,9 +6,9 @@
  * by appfile_relocate for that home, and protected part by part as the
  * kernel's page tables do: header and constants read-only, code read-only
  * and executable, data read-write.  Its surface, its arena and its 64 KiB
- * stack sit at the kernel's offsets in the home; the arena is struct heap
- * from kernel/heap.c, grown by mmap as exec_grow_arena grows it, never
- * beyond the quota, and the app runs on its stack through the kernel's own
+ * stack sit at the kernel's offsets in the home; the arena is the kernel's
+ * own kernel/appmem.c, grown by mmap, never beyond the quota, and the app
+ * runs on its stack through the kernel's own
  * kernel/enter.S.  So a pointer an app prints on Linux is the pointer it
  * prints on the kernel, and an app that needs more stack than the kernel
  * gives fails here too.
@@ -39,6 +39,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 #include "appfile.h"
+#include "appmem.h"
 #include "display.h"
 #include "exec.h"
 #include "fmt.h"
@@ -53,7 +54,6 @@ _Static_assert(EXEC_CTX_VERSION == FOMOS_CTX_VERSION,
 #define sigev_notify_thread_id	_sigev_un._tid
 #endif
 
-#define EXEC_ARENA_MIN		(64ull << 10)	/* as kernel/exec.c */
 #define EXEC_LOG_MAX		1024
 #define HOST_SIGNAL_STACK	(64u << 10)
 #define HOST_BUDGET_RETRY_NS	1000000ull	/* inside a service: look again in 1 ms */
@@ -81,8 +81,7 @@ struct app {
 	struct app_opts opts;
 	uint64_t home;
 	uint64_t image_bytes, surface_bytes;	/* mapped in the home */
-	struct heap arena;
-	uint64_t arena_bytes;		/* mapped so far, <= opts.quota */
+	struct appmem mem;		/* its arena: kernel/appmem.c, as in the kernel */
 	struct compose_layer layer;	/* its surface on the screen */
 	const uint8_t *src;		/* the app file (the caller keeps it), to start it again */
 	uint64_t src_size;
@@ -274,44 +273,24 @@ static int host_map_fresh(uint64_t va, uint64_t size, int prot)
 	return 0;
 }
 
-static int host_grow_arena(struct app *a, uint64_t need)
+static int host_map_arena(uint64_t va, uint64_t bytes)
 {
-	uint64_t chunk = ALIGN_UP(MAX(MAX(need + 64, a->arena_bytes), EXEC_ARENA_MIN), PAGE_SIZE);
-	uint64_t va = a->home + EXEC_ARENA_OFFSET + a->arena_bytes;
-
-	chunk = MIN(chunk, a->opts.quota - a->arena_bytes);
-	if (chunk < need + 32 || host_map_fresh(va, chunk, PROT_READ | PROT_WRITE) < 0)
-		return -1;
-	if (heap_add(&a->arena, (void *)(uintptr_t)va, chunk) < 0) {
-		host_unmap(va, chunk);
-		return -1;
-	}
-	a->arena_bytes += chunk;
-	return 0;
+	return host_map_fresh(va, bytes, PROT_READ | PROT_WRITE);
 }
 
 static FOMOS_CALL void *host_calloc(uint64_t count, uint64_t size)
 {
-	struct app *a = host_current;
-	void *p;
-
-	if (size && count > UINT64_MAX / size)
-		return NULL;
-	p = heap_calloc(&a->arena, count, size);
-	while (!p && host_grow_arena(a, count * size) == 0)
-		p = heap_calloc(&a->arena, count, size);
-	return p;
+	return appmem_calloc(&host_current->mem, count, size);
 }
 
 static FOMOS_CALL void host_free(void *ptr)
 {
 	struct app *a = host_current;
-	int err = heap_free(&a->arena, ptr);
+	const char *why = appmem_free(&a->mem, ptr);
 
-	if (err == HEAP_OK)
+	if (!why)
 		return;
-	fmt_snprintf(a->reason, sizeof(a->reason), "free(%p): %s", ptr,
-	    err == HEAP_DOUBLE_FREE ? "that block was already freed" : "not a pointer calloc returned");
+	fmt_snprintf(a->reason, sizeof(a->reason), "free(%p): %s", ptr, why);
 	a->doomed = 1;
 }
 
@@ -434,11 +413,11 @@ static void host_release(struct app *a)
 		host_layer_count--;
 		host_unmap(a->home + EXEC_SURFACE_OFFSET, a->surface_bytes);
 	}
-	host_unmap(a->home + EXEC_ARENA_OFFSET, a->arena_bytes);
+	appmem_release(&a->mem);
 	if (a->stack_top)	/* never unmap what another mapping holds */
 		host_unmap(a->stack_top - EXEC_STACK_SIZE, EXEC_STACK_SIZE);
 	host_unmap(a->home, a->image_bytes);
-	a->surface_bytes = a->arena_bytes = a->image_bytes = a->stack_top = 0;
+	a->surface_bytes = a->image_bytes = a->stack_top = 0;
 	host_slots[a->slot] = 0;
 }
 
@@ -481,7 +460,7 @@ int64_t host_exec_start(const char *file_name, const uint8_t *file, uint64_t siz
 	snprintf(a->src_path, sizeof(a->src_path), "%s", file_name);
 	a->opts = *opts;
 	a->pid = host_next_pid++;
-	heap_init(&a->arena);
+	appmem_init(&a->mem, a->home + EXEC_ARENA_OFFSET, opts->quota, host_map_arena, host_unmap);
 	if (host_load_image(a, file, size) < 0 || host_make_surface(a) < 0 || host_make_stack(a) < 0) {
 		fprintf(stderr, "fomos-host: %s not started: cannot map its home at 0x%llx: %s\n",
 		    file_name, (unsigned long long)a->home, strerror(errno));
@@ -527,7 +506,7 @@ static void host_restart(const struct app *old)
 /* reason is already in a->reason for faults, budget and misuse. */
 static void host_end(struct app *a, uint32_t how, int32_t code)
 {
-	uint64_t bytes = a->image_bytes + a->surface_bytes + a->arena_bytes + EXEC_STACK_SIZE;
+	uint64_t bytes = a->image_bytes + a->surface_bytes + a->mem.mapped + EXEC_STACK_SIZE;
 
 	a->state = APP_ENDED;
 	a->exit_code = code;

@@ -35,11 +35,14 @@ def boot_to_prompt(m):
 
 
 def command(m, line, timeout=30):
-    """Types `line` and Enter; returns what the kernel printed before its next prompt."""
+    """Types `line` and Enter; returns what the serial line printed from then
+    until the kernel's next prompt.  Apps may log while the command line
+    echoes what is typed, so the echo can come in pieces between their
+    lines: only the prompt that follows the answer is waited for."""
+    start = m.mark()
     m.send(line + '\r')
-    echo = m.wait_for(re.escape(line) + r'\r?\n', timeout)
     end = m.wait_for(PROMPT, timeout)
-    return end.string[echo.end():end.start()]
+    return end.string[start:end.start()]
 
 
 def screen_text(m, want, timeout=10):

@@ -240,6 +240,13 @@ class Machine:
         with self._cond:
             return self._text
 
+    def mark(self):
+        """Skips what arrived so far: the next wait_for looks only at what
+        comes after this.  Returns that position in serial_text."""
+        with self._cond:
+            self._pos = len(self._text)
+            return self._pos
+
     def wait_for(self, regex, timeout=60):
         """Waits for `regex` in the serial output after the previous match.
 

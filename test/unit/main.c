@@ -181,6 +181,9 @@ void input_warp_queues_the_motion_it_amounts_to(void);
 void input_wheel_queues_its_clicks(void);
 
 void init_budget_and_restart_options_parse_and_bad_budgets_are_refused(void);
+/* test_appmem.c */
+void appmem_grows_the_arena_on_demand_and_stops_at_the_quota(void);
+void appmem_refuses_foreign_and_double_frees_with_a_reason(void);
 /* test_virtq.c */
 void virtq_places_rings_where_the_device_expects_them(void);
 void virtq_request_chains_are_seen_by_the_device_only_after_publish(void);
@@ -350,6 +353,8 @@ static const struct unit_test {
 	T(input_warp_queues_the_motion_it_amounts_to),
 	T(input_wheel_queues_its_clicks),
 	T(init_budget_and_restart_options_parse_and_bad_budgets_are_refused),
+	T(appmem_grows_the_arena_on_demand_and_stops_at_the_quota),
+	T(appmem_refuses_foreign_and_double_frees_with_a_reason),
 };
 
 jmp_buf *unit_panic_catch;

@@ -1,0 +1,32 @@
+/*
+ * An app's memory: the arena its ctx->calloc carves from, in its home,
+ * mapped as it grows and never beyond its quota.  The kernel and fomos-host
+ * share this; each passes its own way of mapping fresh pages.
+ */
+#ifndef APPMEM_H
+#define APPMEM_H
+
+#include <stdint.h>
+#include "heap.h"
+
+#define APPMEM_GROW_MIN	(64ull << 10)	/* the arena grows by at least this */
+
+struct appmem {
+	struct heap heap;
+	uint64_t base;		/* the arena's first address */
+	uint64_t mapped;	/* bytes mapped so far, <= quota */
+	uint64_t quota;
+	int (*map)(uint64_t va, uint64_t bytes);	/* fresh zeroed read-write pages: 0 or -1 */
+	void (*unmap)(uint64_t va, uint64_t bytes);
+};
+
+void appmem_init(struct appmem *m, uint64_t base, uint64_t quota,
+    int (*map)(uint64_t va, uint64_t bytes), void (*unmap)(uint64_t va, uint64_t bytes));
+/* Zeroed, 16-byte aligned; NULL on overflow or when the quota is used up. */
+void *appmem_calloc(struct appmem *m, uint64_t count, uint64_t size);
+/* NULL when freed (free(NULL) too), else why the pointer was refused. */
+const char *appmem_free(struct appmem *m, void *ptr);
+/* Unmaps everything the arena ever mapped. */
+void appmem_release(struct appmem *m);
+
+#endif
