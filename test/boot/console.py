@@ -8,7 +8,7 @@ from screen import read_screen
 
 READY = r'kernel: ready in (\d+\.\d) ms'
 MEM = r'mem: (\d+) MiB usable'
-FB = r'fb: (\d+)x(\d+) (\w+)'
+FB = r'fb: (\d+)x(\d+) (\w+)\b[,\r]'
 TSC = r'tsc: (\d+) MHz'
 PROMPT = r'(?m)^> '
 # OVMF's default GOP mode on QEMU's VGA (measured with QEMU 7.2, Debian OVMF).

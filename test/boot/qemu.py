@@ -236,9 +236,11 @@ class Machine:
 
     @property
     def serial_text(self):
-        """Everything the machine wrote on its serial port so far."""
+        """Every complete line the machine wrote on its serial port so far.
+        (A line still arriving is left out: `counter 1` may be the start of
+        `counter 12`.)"""
         with self._cond:
-            return self._text
+            return self._text[:self._text.rfind('\n') + 1]
 
     def mark(self):
         """Skips what arrived so far: the next wait_for looks only at what
@@ -249,6 +251,8 @@ class Machine:
 
     def wait_for(self, regex, timeout=60):
         """Waits for `regex` in the serial output after the previous match.
+        A pattern that ends in a number should end in \\r too (lines end
+        "\\r\\n"), or it may match a number still arriving.
 
         Each call continues where the last match ended, so calling it twice
         for the same pattern waits for a second occurrence.

@@ -43,7 +43,7 @@ def values(m, regex, count, timeout=60):
 
 def test_apps_interleave_and_each_keeps_its_state_in_its_store(machine):
     m = boot_with(machine, 'counter\nhello\n')
-    counts = values(m, r'counter\[1\]: counter (\d+)', 8)
+    counts = values(m, r'counter\[1\]: counter (\d+)\r', 8)
     assert counts == list(range(1, 9)), 'the store must carry the count from call to call'
     calls = [int(c) for c in re.findall(r'hello\[2\]: call (\d+)', m.serial_text)]
     assert calls[:3] == [1, 2, 3]
@@ -57,7 +57,7 @@ def test_apps_interleave_and_each_keeps_its_state_in_its_store(machine):
 def test_an_app_that_sleeps_n_ms_is_called_about_1000_over_n_times_a_second(machine):
     """sleeper returns 10 (ms) and counts its calls per second of ctx->time_ns."""
     m = boot_with(machine, 'sleeper\n')
-    reports = [m.wait_for(r'sleeper: (\d+) calls in (\d+) ms', 60) for _ in range(3)]
+    reports = [m.wait_for(r'sleeper: (\d+) calls in (\d+) ms\r', 60) for _ in range(3)]
     for r in reports[1:]:  # the first second includes the boot's last steps
         rate = int(r.group(1)) * 1000 / int(r.group(2))
         assert 70 <= rate <= 105, f'{rate:.0f} calls/s for a 10 ms sleep'
@@ -176,7 +176,7 @@ def test_bad_app_files_are_refused_by_name_while_the_others_run(machine):
     m.wait_for(r'exec: nosuch: no such app')
     # The init file is read before any app starts: its complaint comes first.
     assert re.search(r"exec: /fomos/init line 9: unknown option 'bogus'", m.serial_text)
-    counts = values(m, r'counter\[\d+\]: counter (\d+)', 3)
+    counts = values(m, r'counter\[\d+\]: counter (\d+)\r', 3)
     assert counts == [1, 2, 3], 'the good app runs as if nothing happened'
 
 

@@ -45,8 +45,8 @@ def test_every_broken_app_is_stopped_with_a_message_naming_it_and_the_fault(brok
 
 
 def test_the_healthy_app_never_stops_counting(broken):
-    last = int(broken.wait_for(r'counter\[1\]: counter (\d+)', 30).group(1))
-    more = [int(broken.wait_for(r'counter\[1\]: counter (\d+)', 30).group(1)) for _ in range(5)]
+    last = int(broken.wait_for(r'counter\[1\]: counter (\d+)\r', 30).group(1))
+    more = [int(broken.wait_for(r'counter\[1\]: counter (\d+)\r', 30).group(1)) for _ in range(5)]
     assert more == list(range(last + 1, last + 6))
     counts = [int(c) for c in re.findall(r'counter\[1\]: counter (\d+)', broken.serial_text)]
     assert counts == list(range(1, len(counts) + 1)), 'no value skipped or repeated, ever'
@@ -68,7 +68,7 @@ def test_a_runaway_app_does_not_slow_the_others_down(machine):
     m.wait_for(r'exec: spin restarts as pid \d+ in 500 ms \(restart 1\)', 30)
     rates = []
     for _ in range(3):
-        r = m.wait_for(r'sleeper: (\d+) calls in (\d+) ms', 60)
+        r = m.wait_for(r'sleeper: (\d+) calls in (\d+) ms\r', 60)
         rates.append(int(r.group(1)) * 1000 / int(r.group(2)))
     assert max(rates[1:]) >= 60, f'sleeper got {rates} calls/s next to a runaway app'
 

@@ -15,7 +15,7 @@ from console import PROMPT, READY
 
 # cp=... is matched only once the character after it has arrived.
 EVENT = r'inputlog: (key|button|motion|wheel) code=(\d+) value=(-?\d+) cp=(\d+)[ \r]'
-POINTER = r'inputlog: pointer (\d+),(\d+) buttons=(\d+) count=(\d+)'
+POINTER = r'inputlog: pointer (\d+),(\d+) buttons=(\d+) count=(\d+)\r'
 
 
 def boot(machine, cfg=None, init='inputlog\n', **kwargs):
@@ -157,7 +157,7 @@ def test_no_event_is_lost_or_repeated_when_500_keys_arrive_quickly(machine):
     presses = 0
     while presses < 500 and time.monotonic() < deadline:  # a pause mid-way reports early
         r = m.wait_for(r'inputcount: events=(\d+) presses=(\d+) releases=(\d+) text=(\d+) '
-                       r'lost=(\d+) count=(\d+)', 120)
+                       r'lost=(\d+) count=(\d+)\r', 120)
         events, presses, releases, text, lost, count = map(int, r.groups())
     assert (presses, releases, lost) == (500, 500, 0)
     assert events == count == 1000, 'every event seen once, and the ring counted each once'
