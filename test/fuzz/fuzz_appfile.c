@@ -7,30 +7,14 @@
  *
  *	build/fuzz/fuzz_appfile -max_total_time=60 test/fuzz/corpus/appfile
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "appfile.h"
-#include "panic.h"
 
 #define FUZZ_CTX_VERSION	1
 #define FUZZ_HOME		(1ull << 40)	/* exec.c's first home */
-
-/* Bad input never panics (style.md rule 7): a panic here is a finding. */
-void
-panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "panic: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	abort();
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -4,26 +4,11 @@
  *
  *	build/fuzz/fuzz_cfg -max_total_time=60 test/fuzz/corpus/cfg
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cfg.h"
-#include "panic.h"
-
-void
-panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "panic: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	abort();
-}
 
 /* Every problem is one full sentence about one line. */
 static void

@@ -6,28 +6,13 @@
  *
  *	build/fuzz/fuzz_init -max_total_time=60 test/fuzz/corpus/init
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "initfile.h"
-#include "panic.h"
 
 #define FUZZ_MAX_APPS	3
-
-void
-panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "panic: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	abort();
-}
 
 static void
 fuzz_report(void *arg, const char *msg)
