@@ -192,7 +192,7 @@ int console_init(void)
 		con.pixels[i] = con.bg;
 	con.layer = (struct compose_layer){ con.pixels, con.width, con.height, con.width, 0, 0, 1,
 	    { 0, 0, (int32_t)con.width, (int32_t)con.height } };
-	if (display_add_layer(&con.layer) < 0)
+	if (display_add_layer_in(&con.layer, DISPLAY_BAND_BASE) < 0)
 		return -1;
 	con.ready = 1;
 	display_flush();

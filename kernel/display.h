@@ -20,10 +20,24 @@ int display_ready(void);
 uint32_t display_width(void);
 uint32_t display_height(void);
 
+/* Layers are stacked in bands, bottom first; a layer added, placed or
+ * raised goes to the top of its band.  The kernel console is the base. */
+enum { DISPLAY_BAND_BASE, DISPLAY_BAND_BOTTOM, DISPLAY_BAND_NORMAL, DISPLAY_BAND_TOP };
+
 /* Layers are owned by their caller and must stay valid until removed.
- * display_add_layer puts l on top; it returns -1 when the stack is full. */
-int display_add_layer(struct compose_layer *l);
+ * Adding returns -1 when the stack is full. */
+int display_add_layer(struct compose_layer *l);		/* in DISPLAY_BAND_NORMAL */
+int display_add_layer_in(struct compose_layer *l, uint32_t band);
 void display_remove_layer(struct compose_layer *l);
+/* Moves l to the top of `band`; nofocus: display_hit never returns it. */
+void display_place(struct compose_layer *l, uint32_t band, uint32_t nofocus);
+void display_raise(struct compose_layer *l);
+/* Moves l on the screen (damaging where it was and where it goes).  A
+ * caller changing l's pixels or size damages what it changed itself. */
+void display_move(struct compose_layer *l, int32_t x, int32_t y);
+/* The topmost focusable layer with a visible (alpha != 0) pixel at (x, y),
+ * or NULL: what a click there lands on. */
+const struct compose_layer *display_hit(int32_t x, int32_t y);
 
 void display_damage(struct compose_rect r);
 /* Composes and copies out what was damaged since the last flush. */

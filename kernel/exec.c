@@ -29,11 +29,14 @@
 #include "monitor.h"
 #include "paging.h"
 #include "pmm.h"
+#include "serial.h"
 #include "timer.h"
 #include "trap.h"
 
 #define EXEC_LOG_MAX		1024		/* longest line an app may log */
-#define EXEC_FRAME_NS		(1000000000ull / 30)	/* v1 surfaces are recomposed at most 30 times a second */
+#define EXEC_FRAME_NS		(1000000000ull / 60)	/* the screen is recomposed at most 60 times a second */
+#define EXEC_WIN_MAX		8192		/* a window's largest side */
+#define EXEC_WIN_FLAGS		(FOMOS_WIN_TOP | FOMOS_WIN_BOTTOM | FOMOS_WIN_NOFOCUS | FOMOS_WIN_OPAQUE)
 
 typedef int (FOMOS_CALL *app_entry_fn)(struct fomos_ctx *ctx);
 
@@ -43,6 +46,8 @@ struct app {
 	uint32_t state;			/* enum app_state */
 	uint8_t doomed;			/* misused the context: end it after this call */
 	uint8_t drew;			/* called since the last frame (v1: may have drawn) */
+	uint8_t damages;		/* v2: says what it drew (ctx->damage); no dirty-bit scan */
+	uint8_t kill_pending;		/* killed during its own call: end it when the call returns */
 	uint64_t wake_tsc;		/* not called before this rdtsc value */
 	app_entry_fn entry;
 	uint64_t calls, cpu_tsc;
@@ -60,7 +65,8 @@ struct app {
 	uint64_t home;
 	uint64_t image_bytes, surface_bytes;	/* mapped in the home */
 	struct appmem mem;		/* its arena */
-	struct compose_layer layer;	/* its surface on the display */
+	struct compose_layer layer;	/* its surface on the display: its window */
+	uint32_t win_flags;		/* FOMOS_WIN_* */
 	const uint8_t *src;		/* the app file (efi/ keeps it for good), to start it again */
 	uint64_t src_size;
 	char src_path[BOOT_PATH_MAX];
@@ -88,8 +94,52 @@ static int exec_quiet;			/* no per-app start/end lines (the benchmark starts tho
 static int exec_unprotected;		/* benchmark only: call apps on the kernel stack, no budget */
 static volatile int exec_aborted;	/* set by the trap or tick hook when it cut a call short */
 static uint64_t exec_call_tsc;		/* when the current call began */
+static uint64_t exec_focus;		/* pid of the app with the keyboard focus, 0: none */
+static char exec_error[160];		/* why the last start failed, for `run` */
+
+/* One log line, also kept for exec_last_error(). */
+FMT_PRINTF(1, 2) static void exec_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(exec_error, sizeof(exec_error), fmt, ap);
+	va_end(ap);
+	klog("exec: %s\n", exec_error);
+}
+
+const char *exec_last_error(void)
+{
+	return exec_error;
+}
 
 /* --- the context's functions ------------------------------------------------ */
+
+/* [p, p+len) is memory of the current app that it may write (write) or read:
+ * inside its home, mapped, and for writes outside its image's read-only
+ * part.  What an app hands to a service is checked with this first, so that
+ * a wild pointer is the app's error, not a kernel fault. */
+static int exec_user_range(const struct app *a, const void *ptr, uint64_t len, int write)
+{
+	uint64_t p = (uint64_t)(uintptr_t)ptr, page;
+	const struct appfile_header *h = (const void *)(uintptr_t)a->home;
+
+	if (p < a->home || len > EXEC_HOME_SIZE || p + len > a->home + EXEC_HOME_SIZE)
+		return 0;
+	if (write && p < a->home + h->data_start)
+		return 0;
+	for (page = ALIGN_DOWN(p, PAGE_SIZE); page < p + len; page += PAGE_SIZE)
+		if (!paging_mapped(page))
+			return 0;
+	return 1;
+}
+
+/* A service used wrongly (a wild pointer): the app ends after this call. */
+static void exec_misuse(struct app *a, const char *service, const void *ptr)
+{
+	fmt_snprintf(a->reason, sizeof(a->reason), "%s(%p): not its memory", service, ptr);
+	a->doomed = 1;
+}
 
 static FOMOS_CALL void exec_log(const char *text, uint32_t len)
 {
@@ -256,6 +306,199 @@ static int exec_make_surface(struct app *a)
 	return 0;
 }
 
+/* --- v2: windows, focus, the system, the terminal ------------------------------ */
+
+static struct app *exec_app_of_layer(const struct compose_layer *l)
+{
+	struct app *a;
+
+	for (a = exec_apps; a; a = a->next)
+		if (a->state == APP_RUNNING && &a->layer == l && a->surface_bytes)
+			return a;
+	return NULL;
+}
+
+static void exec_set_focus(uint64_t pid)
+{
+	exec_focus = pid;
+	inputhub_set_focus(pid);
+}
+
+static uint32_t exec_band(uint32_t flags)
+{
+	return flags & FOMOS_WIN_TOP ? DISPLAY_BAND_TOP :
+	    flags & FOMOS_WIN_BOTTOM ? DISPLAY_BAND_BOTTOM : DISPLAY_BAND_NORMAL;
+}
+
+/* A new, transparent surface of w x h for a; the old one goes.  If memory
+ * runs short the old size comes back (empty) and this returns -1. */
+static int exec_resize_surface(struct app *a, uint32_t w, uint32_t h)
+{
+	uint64_t va = a->home + EXEC_SURFACE_OFFSET, bytes = ALIGN_UP((uint64_t)w * h * 4, PAGE_SIZE);
+	uint64_t old = a->surface_bytes;
+	struct compose_layer *l = &a->layer;
+
+	if (bytes > old && (bytes - old) / PAGE_SIZE + 64 > pmm_free_pages())
+		return -1;
+	display_damage((struct compose_rect){ l->x, l->y, l->x + (int32_t)l->width, l->y + (int32_t)l->height });
+	exec_unmap(va, old);
+	if (exec_map_fresh(va, bytes, PG_RW | PG_NX | PG_SMALL) < 0) {
+		if (exec_map_fresh(va, old, PG_RW | PG_NX | PG_SMALL) < 0)
+			a->surface_bytes = 0;	/* cannot happen: we just freed that much */
+		l->content = (struct compose_rect){ 0, 0, 0, 0 };
+		return -1;
+	}
+	a->surface_bytes = bytes;
+	l->width = l->stride = w;
+	l->height = h;
+	l->content = (struct compose_rect){ 0, 0, 0, 0 };
+	a->ctx.fb = (struct fomos_surface){ (uint32_t *)(uintptr_t)va, w, h, w, 0 };
+	a->call.fb = a->ctx.fb;		/* the app sees its new surface in this very call */
+	return 0;
+}
+
+static FOMOS_CALL int32_t exec_window(int32_t x, int32_t y, uint32_t w, uint32_t h, uint32_t flags)
+{
+	struct app *a = exec_current;
+	struct compose_layer *l = &a->layer;
+
+	if (!a->surface_bytes || !w || !h || w > EXEC_WIN_MAX || h > EXEC_WIN_MAX ||
+	    (flags & ~EXEC_WIN_FLAGS) || ((flags & FOMOS_WIN_TOP) && (flags & FOMOS_WIN_BOTTOM)) ||
+	    x < -(1 << 20) || x > (1 << 20) || y < -(1 << 20) || y > (1 << 20))
+		return FOMOS_E_BADARG;
+	if ((w != l->width || h != l->height) && exec_resize_surface(a, w, h) < 0)
+		return FOMOS_E_NOMEM;
+	display_move(l, x, y);
+	l->opaque = !!(flags & FOMOS_WIN_OPAQUE);
+	if ((flags ^ a->win_flags) & (FOMOS_WIN_TOP | FOMOS_WIN_BOTTOM | FOMOS_WIN_NOFOCUS))
+		display_place(l, exec_band(flags), !!(flags & FOMOS_WIN_NOFOCUS));
+	if ((flags ^ a->win_flags) & FOMOS_WIN_OPAQUE)
+		display_damage((struct compose_rect){ x, y, x + (int32_t)w, y + (int32_t)h });
+	a->win_flags = a->call.win_flags = flags;
+	a->call.win_x = x;
+	a->call.win_y = y;
+	if ((flags & FOMOS_WIN_NOFOCUS) && exec_focus == a->pid)
+		exec_set_focus(0);
+	a->call.focused = exec_focus == a->pid;
+	return 0;
+}
+
+static FOMOS_CALL void exec_raise(void)
+{
+	struct app *a = exec_current;
+
+	if (!a->surface_bytes)
+		return;
+	display_raise(&a->layer);
+	if (!(a->win_flags & FOMOS_WIN_NOFOCUS)) {
+		exec_set_focus(a->pid);
+		a->call.focused = 1;
+	}
+}
+
+static FOMOS_CALL void exec_damage_rect(int32_t x, int32_t y, uint32_t w, uint32_t h)
+{
+	struct app *a = exec_current;
+	struct compose_layer *l = &a->layer;
+	int64_t x1 = (int64_t)x + w, y1 = (int64_t)y + h;
+	struct compose_rect r;
+
+	a->damages = 1;
+	r.x0 = MAX(x, 0);
+	r.y0 = MAX(y, 0);
+	r.x1 = (int32_t)MIN(x1, (int64_t)l->width);
+	r.y1 = (int32_t)MIN(y1, (int64_t)l->height);
+	if (!a->surface_bytes || compose_empty(r))
+		return;
+	l->content = compose_union(l->content, r);
+	display_damage((struct compose_rect){ l->x + r.x0, l->y + r.y0, l->x + r.x1, l->y + r.y1 });
+}
+
+static FOMOS_CALL int64_t exec_system(const char *line, uint32_t len, char *out, uint32_t cap)
+{
+	struct app *a = exec_current;
+
+	if (!exec_user_range(a, line, len, 0)) {
+		exec_misuse(a, "system", line);
+		return FOMOS_E_BADARG;
+	}
+	if (cap && !exec_user_range(a, out, cap, 1)) {
+		exec_misuse(a, "system", out);
+		return FOMOS_E_BADARG;
+	}
+	if (monitor_system(line, len, out, cap) < 0)
+		return FOMOS_E_NOTFOUND;
+	return (int64_t)strnlen(out, cap);
+}
+
+/* The `nosys` wrapper: the same app, no system. */
+static FOMOS_CALL int64_t exec_system_refused(const char *line, uint32_t len, char *out, uint32_t cap)
+{
+	static const char msg[] = "the system is not available to this app (nosys)\n";
+
+	if (cap && exec_user_range(exec_current, out, cap, 1)) {
+		uint32_t n = MIN(cap - 1, (uint32_t)sizeof(msg) - 1);
+
+		memcpy(out, msg, n);
+		out[n] = 0;
+	}
+	return FOMOS_E_NOTFOUND;
+}
+
+static FOMOS_CALL uint32_t exec_term_read(char *buf, uint32_t cap)
+{
+	struct app *a = exec_current;
+
+	if (!cap)
+		return 0;
+	if (!exec_user_range(a, buf, cap, 1)) {
+		exec_misuse(a, "term_read", buf);
+		return 0;
+	}
+	monitor_claim(a->pid);
+	return monitor_term_read(buf, cap);
+}
+
+static FOMOS_CALL void exec_term_write(const char *text, uint32_t len)
+{
+	struct app *a = exec_current;
+
+	if (!exec_user_range(a, text, len, 0)) {
+		exec_misuse(a, "term_write", text);
+		return;
+	}
+	serial_write(text, len);
+}
+
+static FOMOS_CALL int32_t exec_file(struct fomos_file *req)
+{
+	return FOMOS_E_NODISK;
+}
+
+/* A left click gives the focus to the window under the pointer and raises
+ * it.  Looked at once per turn, after the drivers queued what arrived. */
+static void exec_clicks(void)
+{
+	static uint64_t seen;
+	const struct fomos_input *in = inputhub_shared();
+	const struct compose_layer *l;
+	struct app *a;
+	int click = 0;
+
+	if (seen + FOMOS_EVENT_RING < in->event_count)
+		seen = in->event_count - FOMOS_EVENT_RING;
+	for (; seen < in->event_count; seen++) {
+		const struct fomos_event *e = &in->events[seen % FOMOS_EVENT_RING];
+
+		click |= e->type == FOMOS_EV_BUTTON && e->code == FOMOS_BTN_LEFT && e->value == 1;
+	}
+	if (!click || !(l = display_hit(in->pointer_x, in->pointer_y)) || !(a = exec_app_of_layer(l)))
+		return;
+	display_raise(&a->layer);
+	if (exec_focus != a->pid)
+		exec_set_focus(a->pid);
+}
+
 /* The context is where wrapping happens: a traced app simply gets other
  * function pointers. */
 static void exec_build_ctx(struct app *a)
@@ -268,10 +511,22 @@ static void exec_build_ctx(struct app *a)
 	a->ctx.free = a->opts.trace ? exec_trace_free : exec_free;
 	a->ctx.store = &a->store;
 	a->ctx.input = inputhub_shared();
+	a->ctx.screen_width = display_width();
+	a->ctx.screen_height = display_height();
+	a->ctx.window = exec_window;
+	a->ctx.raise = exec_raise;
+	a->ctx.damage = exec_damage_rect;
+	a->ctx.system = a->opts.nosys ? exec_system_refused : exec_system;
+	a->ctx.term_read = exec_term_read;
+	a->ctx.term_write = exec_term_write;
+	a->ctx.file = exec_file;
 }
 
 static void exec_release(struct app *a)
 {
+	if (exec_focus == a->pid)
+		exec_set_focus(0);
+	monitor_release(a->pid);
 	if (a->surface_bytes) {
 		display_remove_layer(&a->layer);
 		exec_unmap(a->home + EXEC_SURFACE_OFFSET, a->surface_bytes);
@@ -291,13 +546,13 @@ int64_t exec_start(const char *file_name, const uint8_t *file, uint64_t size,
 	int slot;
 
 	if (appfile_check(file, size, EXEC_CTX_VERSION, why, sizeof(why)) < 0) {
-		klog("exec: %s refused: %s\n", file_name, why);
+		exec_fail("%s refused: %s", file_name, why);
 		return -1;
 	}
 	a = kcalloc(1, sizeof(*a));
 	slot = exec_alloc_slot();
 	if (!a || slot < 0) {
-		klog("exec: %s not started: %s\n", file_name, a ? "no free home" : "out of kernel memory");
+		exec_fail("%s not started: %s", file_name, a ? "no free home" : "out of kernel memory");
 		kfree(a);
 		return -1;
 	}
@@ -311,7 +566,7 @@ int64_t exec_start(const char *file_name, const uint8_t *file, uint64_t size,
 	appmem_init(&a->mem, a->home + EXEC_ARENA_OFFSET, opts->quota, exec_map_arena, exec_unmap);
 	if (exec_load_image(a, file, size) < 0 || exec_make_surface(a) < 0 ||
 	    exec_map_fresh(a->home + EXEC_STACK_OFFSET - EXEC_STACK_SIZE, EXEC_STACK_SIZE, PG_RW | PG_NX) < 0) {
-		klog("exec: %s not started: out of memory\n", file_name);
+		exec_fail("%s not started: out of memory", file_name);
 		exec_release(a);
 		kfree(a);
 		return -1;
@@ -362,7 +617,7 @@ int64_t exec_run_name(const char *name, const struct app_opts *opts)
 	fmt_snprintf(path, sizeof(path), "/fomos/apps/%s.app", name);
 	f = exec_find_file(path);
 	if (!f) {
-		klog("exec: %s: no such app (%s not found)\n", name, path);
+		exec_fail("%s: no such app (%s not found)", name, path);
 		return -1;
 	}
 	return exec_start(path, f->data, f->size, opts);
@@ -529,7 +784,10 @@ int exec_kill(uint64_t pid)
 
 	for (a = exec_apps; a; a = a->next)
 		if (a->pid == pid && a->state == APP_RUNNING) {
-			exec_end(a, APP_END_KILLED, -9);
+			if (a == exec_current)
+				a->kill_pending = 1;	/* its code is running: end it on return */
+			else
+				exec_end(a, APP_END_KILLED, -9);
 			return 0;
 		}
 	return -1;
@@ -544,6 +802,10 @@ static uint64_t exec_call(struct app *a, uint64_t now)
 
 	a->call = a->ctx;
 	a->call.time_ns = timer_tsc_to_ns(now);
+	a->call.win_x = a->layer.x;
+	a->call.win_y = a->layer.y;
+	a->call.win_flags = a->win_flags;
+	a->call.focused = exec_focus == a->pid;
 	exec_call_tsc = now;
 	exec_current = a;
 	if (exec_unprotected)
@@ -560,6 +822,8 @@ static uint64_t exec_call(struct app *a, uint64_t now)
 		exec_end(a, a->ended_by, -1);
 	} else if (a->doomed) {
 		exec_end(a, APP_END_MISUSE, -1);
+	} else if (a->kill_pending) {
+		exec_end(a, APP_END_KILLED, -9);
 	} else if (r < 0) {
 		exec_end(a, APP_END_EXIT, r);
 	} else {
@@ -640,7 +904,7 @@ static void exec_frame(void)
 	for (a = exec_apps; a; a = a->next) {
 		struct exec_damage d = { &a->layer, 0, 0 };
 
-		if (a->state != APP_RUNNING || !a->drew || !a->surface_bytes)
+		if (a->state != APP_RUNNING || !a->drew || !a->surface_bytes || a->damages)
 			continue;
 		a->drew = 0;
 		paging_take_dirty(a->home + EXEC_SURFACE_OFFSET, a->surface_bytes, exec_dirty_page, &d);
@@ -671,6 +935,7 @@ uint32_t exec_once(uint64_t *next_wake_tsc)
 
 	/* Devices first: what arrived reaches the apps in this same round. */
 	drivers_poll();
+	exec_clicks();
 	called = exec_round(next_wake_tsc);
 	now = rdtsc();
 

@@ -25,7 +25,7 @@
 #include "boot.h"
 #include "initfile.h"
 
-#define EXEC_CTX_VERSION	1		/* the fomos_ctx version this kernel speaks */
+#define EXEC_CTX_VERSION	3		/* the fomos_ctx version this kernel speaks */
 #define EXEC_MAX_SLOTS		8192
 #define EXEC_HOME_BASE		(1ull << 40)	/* 1 TiB: far above any RAM we identity-map */
 #define EXEC_HOME_SIZE		(4ull << 30)
@@ -63,6 +63,9 @@ int exec_kill(uint64_t pid);		/* 0, or -1 if no such running app */
 void exec_kill_all(void);
 /* The running apps' start() addresses, for the benchmark's baseline. */
 uint32_t exec_entry_points(void **out, uint32_t max);
+
+/* Why the last exec_start/exec_run_name failed (also logged). */
+const char *exec_last_error(void);
 
 /* The files efi/ loaded; apps are looked up there by name. */
 void exec_set_files(const struct boot_file *files, uint32_t count);

@@ -19,6 +19,7 @@ void app_opts_default(struct app_opts *o)
 {
 	o->trace = 0;
 	o->nofb = 0;
+	o->nosys = 0;
 	o->restart = 0;
 	o->budget_ms = APP_BUDGET_DEFAULT;
 	o->quota = APP_QUOTA_DEFAULT;
@@ -63,6 +64,8 @@ int app_opts_parse(const char *s, size_t len, struct app_opts *o, char *why, siz
 			o->trace = 1;
 		} else if (i - start == 4 && !memcmp(s + start, "nofb", 4)) {
 			o->nofb = 1;
+		} else if (i - start == 5 && !memcmp(s + start, "nosys", 5)) {
+			o->nosys = 1;
 		} else if (i - start == 7 && !memcmp(s + start, "restart", 7)) {
 			o->restart = 1;
 		} else if (i - start > 7 && !memcmp(s + start, "budget=", 7)) {
@@ -83,7 +86,7 @@ int app_opts_parse(const char *s, size_t len, struct app_opts *o, char *why, siz
 				return -1;
 			}
 		} else {
-			fmt_snprintf(why, why_len, "unknown option '%.*s' (trace, nofb, quota=N, budget=MS, restart)",
+			fmt_snprintf(why, why_len, "unknown option '%.*s' (trace, nofb, nosys, quota=N, budget=MS, restart)",
 			    (int)MIN(i - start, 20), s + start);
 			return -1;
 		}

@@ -8,6 +8,7 @@
  * Options (also taken by the console's `run NAME [options]`):
  *     trace      log every calloc and free the app makes
  *     nofb       give the app no framebuffer
+ *     nosys      give the app no system(): it cannot run, kill or list apps
  *     quota=N    the app's memory limit, bytes with an optional K, M or G
  *     budget=N   milliseconds one call may take before the app is stopped
  *     restart    start the app again (with a growing delay) if it faulted
@@ -31,6 +32,7 @@ struct app_opts {
 	uint8_t trace;
 	uint8_t nofb;
 	uint8_t restart;
+	uint8_t nosys;
 	uint32_t budget_ms;	/* longest call before the timer stops the app */
 	uint64_t quota;		/* bytes */
 };

@@ -23,6 +23,7 @@ input_queue(struct input *in, uint64_t time_ns, uint32_t type, uint32_t code,
 	e->code = code;
 	e->value = value;
 	e->codepoint = codepoint;
+	sh->event_pid[n % FOMOS_EVENT_RING] = in->focus_pid;
 	/* Apps run between our writes, never during one; this only keeps the
 	 * compiler from publishing the count before the event. */
 	__asm__ volatile("" ::: "memory");
@@ -48,6 +49,7 @@ input_init(struct input *in, struct fomos_input *shared, uint32_t width, uint32_
 {
 	memset(shared, 0, sizeof(*shared));
 	in->shared = shared;
+	in->focus_pid = 0;
 	in->width = screen_side(width);
 	in->height = screen_side(height);
 	shared->pointer_x = in->width / 2;
@@ -127,4 +129,10 @@ input_wheel(struct input *in, uint64_t time_ns, int32_t clicks)
 {
 	if (clicks != 0)
 		input_queue(in, time_ns, FOMOS_EV_WHEEL, FOMOS_AXIS_WHEEL, clicks, 0);
+}
+
+void
+input_set_focus(struct input *in, uint64_t pid)
+{
+	in->focus_pid = pid;
 }

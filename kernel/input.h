@@ -16,6 +16,7 @@
 struct input {
 	struct fomos_input *shared;	/* what apps read */
 	int32_t width, height;		/* the screen: the pointer stays inside */
+	uint64_t focus_pid;		/* stamped on every event (event_pid[]) */
 };
 
 void input_init(struct input *in, struct fomos_input *shared, uint32_t width, uint32_t height);
@@ -33,5 +34,8 @@ void input_move(struct input *in, uint64_t time_ns, int32_t dx, int32_t dy);
  * range): clamped, queued as the motion it amounts to. */
 void input_warp(struct input *in, uint64_t time_ns, int32_t x, int32_t y);
 void input_wheel(struct input *in, uint64_t time_ns, int32_t clicks);
+/* The app with the keyboard focus (0: none): events queued from now on are
+ * marked for it in event_pid[]. */
+void input_set_focus(struct input *in, uint64_t pid);
 
 #endif

@@ -26,6 +26,11 @@ const struct fomos_input *inputhub_shared(void)
 	return &hub.shared;
 }
 
+void inputhub_set_focus(uint64_t pid)
+{
+	input_set_focus(&hub.input, pid);
+}
+
 int32_t inputhub_width(void) { return hub.input.width; }
 int32_t inputhub_height(void) { return hub.input.height; }
 

@@ -12,6 +12,7 @@
 
 void inputhub_init(uint32_t screen_w, uint32_t screen_h, uint32_t layout);
 const struct fomos_input *inputhub_shared(void);
+void inputhub_set_focus(uint64_t pid);	/* see input_set_focus */
 int32_t inputhub_width(void);		/* the screen the pointer moves on */
 int32_t inputhub_height(void);
 

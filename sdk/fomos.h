@@ -35,7 +35,7 @@
 
 #define FOMOS_CALL __attribute__((sysv_abi))
 
-#define FOMOS_CTX_VERSION	1
+#define FOMOS_CTX_VERSION	3
 
 /* --- context version 1 ------------------------------------------------------ */
 
@@ -64,7 +64,13 @@ struct fomos_input {
 	uint64_t event_count;			/* events queued since boot */
 	struct fomos_event events[FOMOS_EVENT_RING];	/* event n is events[n % FOMOS_EVENT_RING] */
 	uint8_t  keys[FOMOS_KEY_COUNT];		/* 1 while the key with that evdev code is held */
+	/* version 2: the pid of the app that had the focus when events[n]
+	 * arrived is event_pid[n % FOMOS_EVENT_RING] (0: nobody).  Key events
+	 * are meant for that app only; fomos_event_for_me() tells. */
+	uint64_t event_pid[FOMOS_EVENT_RING];
 };
+
+struct fomos_file;	/* version 3, below */
 
 struct fomos_ctx {
 	uint32_t version;		/* context version this kernel speaks (>= 1) */
@@ -77,6 +83,93 @@ struct fomos_ctx {
 	void  (FOMOS_CALL *free)(void *ptr);
 	void **store;			/* *store survives between calls; NULL at the first call */
 	const struct fomos_input *input;
+
+	/* --- version 2: windows, the terminal, the system ------------------------
+	 * An app's surface is its window.  It starts as the whole screen at (0,0),
+	 * transparent, like a v1 surface; ctx->window() moves and resizes it.
+	 * The kernel composes the windows in z-order with alpha and copies only
+	 * what changed to the screen: tell it what you drew with ctx->damage()
+	 * (until the first damage() call it finds your writes from page dirty
+	 * bits, 4 KiB at a time, at most 30 times a second). */
+	int32_t  win_x, win_y;		/* where the surface's top-left corner is on the screen */
+	uint32_t win_flags;		/* FOMOS_WIN_* as last set */
+	uint32_t focused;		/* 1 while this app has the keyboard focus */
+	uint32_t screen_width, screen_height;
+	/* Places the surface at (x, y) with the given size (1..8192 each) and
+	 * flags.  Same size: the pixels are kept.  New size: ctx->fb describes a
+	 * new, transparent surface as soon as this returns; the old pointer is
+	 * gone.  Returns 0, or FOMOS_E_BADARG / FOMOS_E_NOMEM (nothing changed). */
+	int32_t (FOMOS_CALL *window)(int32_t x, int32_t y, uint32_t width, uint32_t height,
+	    uint32_t flags);
+	void (FOMOS_CALL *raise)(void);		/* on top of its layer, and the focus */
+	/* This rectangle of the surface changed (clipped to the surface). */
+	void (FOMOS_CALL *damage)(int32_t x, int32_t y, uint32_t width, uint32_t height);
+	/* Runs one command of the kernel's command line ("ps", "run NAME",
+	 * "kill PID", "mem", "time", "log", "lspci", "save", "suspend",
+	 * "shutdown", "reboot"; "help" lists them) and writes its answer, NUL
+	 * terminated and cut to cap, into out.  Returns the answer's full length,
+	 * or FOMOS_E_NOTFOUND for an unknown command (out says so).  A wrapper
+	 * may refuse everything: that is how a sandbox takes the system away. */
+	int64_t (FOMOS_CALL *system)(const char *line, uint32_t len, char *out, uint32_t cap);
+	/* The serial line as a terminal.  The first term_read() makes this app
+	 * the serial line's owner: while it runs, bytes typed there come only to
+	 * it (VT100 bytes as sent, not key events) and the kernel's own serial
+	 * command line steps aside.  Returns how many bytes it copied (0: none). */
+	uint32_t (FOMOS_CALL *term_read)(char *buf, uint32_t cap);
+	void (FOMOS_CALL *term_write)(const char *text, uint32_t len);
+
+	/* --- version 3: files ------------------------------------------------------
+	 * An app reads and writes files in its own folder, /fomos/data/NAME/ on
+	 * the boot disk, and nowhere else.  file() queues a request and returns
+	 * at once; the kernel does the disk work between calls and sets
+	 * req->status when it is done.  The request and its buffer belong to the
+	 * kernel until then: keep them in the app's memory (the store), not on
+	 * the stack.  See fomos_file_*() below for the simple case. */
+	int32_t (FOMOS_CALL *file)(struct fomos_file *req);
+};
+
+/* --- window flags (ctx->window) --- */
+#define FOMOS_WIN_TOP		(1u << 0)	/* above every normal window (a cursor) */
+#define FOMOS_WIN_BOTTOM	(1u << 1)	/* below every normal window (a wallpaper) */
+#define FOMOS_WIN_NOFOCUS	(1u << 2)	/* clicks go through it; never has the focus */
+#define FOMOS_WIN_OPAQUE	(1u << 3)	/* every pixel has alpha 0xFF: copied, not blended */
+
+/* --- errors: negative return values and file statuses --- */
+#define FOMOS_E_NOTFOUND	(-2)	/* no such file, folder or command */
+#define FOMOS_E_IO		(-5)	/* the disk failed */
+#define FOMOS_E_NOMEM		(-12)	/* out of memory or over the quota */
+#define FOMOS_E_BUSY		(-16)	/* too many requests in flight (16 per app) */
+#define FOMOS_E_NODISK		(-19)	/* no writable disk: booted from one we cannot drive */
+#define FOMOS_E_BADARG		(-22)	/* a bad size, flag, pointer or buffer */
+#define FOMOS_E_NOSPACE		(-28)	/* the disk is full */
+#define FOMOS_E_PATH		(-30)	/* the path is malformed or leaves the app's folder */
+#define FOMOS_E_TOOBIG		(-27)	/* the data does not fit the buffer or the file limit */
+
+/* --- files (ctx->file, version 3) --- */
+enum {
+	FOMOS_FILE_READ = 1,	/* len bytes at offset into buf; done = bytes read (short at the end) */
+	FOMOS_FILE_WRITE,	/* len bytes of buf at offset; creates the file and its folders */
+	FOMOS_FILE_REPLACE,	/* the file becomes exactly buf[0..len) (creates it if needed) */
+	FOMOS_FILE_SIZE,	/* done = the file's size */
+	FOMOS_FILE_LIST,	/* buf gets the folder's entries, one per line ("name\n", folders
+				 * end in '/'), NUL terminated; done = bytes written */
+	FOMOS_FILE_DELETE,	/* a file, or an empty folder */
+};
+
+#define FOMOS_PENDING		1	/* req->status while the kernel works on it */
+#define FOMOS_PATH_MAX		128
+
+struct fomos_file {
+	uint32_t op;			/* FOMOS_FILE_* */
+	uint32_t reserved;
+	char path[FOMOS_PATH_MAX];	/* relative to the app's folder: "notes.txt", "a/b.dat";
+					 * "" is the folder itself; no "..", no leading '/' */
+	void *buf;
+	uint64_t offset, len;
+	/* Set by the kernel: */
+	volatile int32_t status;	/* FOMOS_PENDING, then 0 or a FOMOS_E_* */
+	uint32_t reserved2;
+	volatile uint64_t done;
 };
 
 int FOMOS_CALL start(struct fomos_ctx *ctx);
@@ -85,7 +178,7 @@ int FOMOS_CALL start(struct fomos_ctx *ctx);
 /* Tells sdk/app.ld which context version this app was built against; the
  * loader refuses an app that needs a newer kernel.  Weak, so that every
  * source file of an app may include this header. */
-__asm__(".weak __fomos_ctx_version\n.set __fomos_ctx_version, 1");
+__asm__(".weak __fomos_ctx_version\n.set __fomos_ctx_version, 3");
 #endif
 
 /* --- event types and the evdev codes apps need (linux/input-event-codes.h) -- */
@@ -164,6 +257,50 @@ static inline const struct fomos_event *fomos_next_event(struct fomos_ctx *ctx, 
 	if (count - *seen > FOMOS_EVENT_RING)
 		*seen = count - FOMOS_EVENT_RING;
 	return &ctx->input->events[(*seen)++ % FOMOS_EVENT_RING];
+}
+
+
+/* A key event is for this app: v2 keyboard text goes to the focused app
+ * only, pointer events to every app.  (ctx->input is shared by all apps.) */
+static inline int fomos_event_for_me(const struct fomos_ctx *ctx, const struct fomos_event *e)
+{
+	if (ctx->version < 2 || e->type != FOMOS_EV_KEY)
+		return 1;
+	return ctx->input->event_pid[(uint64_t)(e - ctx->input->events)] == ctx->pid;
+}
+
+/* Tells the compositor the whole surface changed. */
+static inline void fomos_damage_all(struct fomos_ctx *ctx)
+{
+	if (ctx->version >= 2)
+		ctx->damage(0, 0, ctx->fb.width, ctx->fb.height);
+}
+
+/* Files, the simple case: fill a request kept in the store and queue it.
+ * Returns what ctx->file returned (0: queued; req->status says when done). */
+static inline int32_t fomos_file_start(struct fomos_ctx *ctx, struct fomos_file *req,
+    uint32_t op, const char *path, void *buf, uint64_t offset, uint64_t len)
+{
+	uint32_t i;
+
+	if (ctx->version < 3)
+		return FOMOS_E_NOTFOUND;
+	req->op = op;
+	for (i = 0; path[i] && i + 1 < FOMOS_PATH_MAX; i++)
+		req->path[i] = path[i];
+	req->path[i] = 0;
+	if (path[i])
+		return FOMOS_E_PATH;
+	req->buf = buf;
+	req->offset = offset;
+	req->len = len;
+	return ctx->file(req);
+}
+
+/* 1 once the kernel has finished the request (then look at req->status). */
+static inline int fomos_file_done(const struct fomos_file *req)
+{
+	return req->status != FOMOS_PENDING;
 }
 
 #endif

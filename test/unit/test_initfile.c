@@ -204,10 +204,10 @@ init_unknown_option_skips_the_line_and_later_lines_still_parse(void)
 	    "edit quota=16M a-very-long-option-name-that-goes-on-and-on\n"
 	    "last\n"), 3);
 	CHECK_EQ_U64(h.count, 3);
-	CHECK_STR(h.msgs[0], "init line 2: unknown option 'verbose' (trace, nofb, quota=N, budget=MS, restart), skipped");
-	CHECK_STR(h.msgs[1], "init line 3: unknown option 'TRACE' (trace, nofb, quota=N, budget=MS, restart), skipped");
+	CHECK_STR(h.msgs[0], "init line 2: unknown option 'verbose' (trace, nofb, nosys, quota=N, budget=MS, restart), skipped");
+	CHECK_STR(h.msgs[1], "init line 3: unknown option 'TRACE' (trace, nofb, nosys, quota=N, budget=MS, restart), skipped");
 	/* A long option is quoted in part, so the report stays one line. */
-	CHECK_STR(h.msgs[2], "init line 5: unknown option 'a-very-long-option-n' (trace, nofb, quota=N, budget=MS, restart), skipped");
+	CHECK_STR(h.msgs[2], "init line 5: unknown option 'a-very-long-option-n' (trace, nofb, nosys, quota=N, budget=MS, restart), skipped");
 	CHECK_STR(e[0].name, "hello");
 	CHECK_STR(e[1].name, "term");
 	CHECK_EQ_U64(e[1].opts.nofb, 1);
@@ -347,8 +347,8 @@ init_reports_count_lines_from_one_including_blank_and_comment_lines(void)
 
 	CHECK_EQ_U64(parse(e, &h, "\n# one\r\n\n\nfoo bar\nok\n\n\n\n\nx y\n"), 1);
 	CHECK_EQ_U64(h.count, 2);
-	CHECK_STR(h.msgs[0], "init line 5: unknown option 'bar' (trace, nofb, quota=N, budget=MS, restart), skipped");
-	CHECK_STR(h.msgs[1], "init line 11: unknown option 'y' (trace, nofb, quota=N, budget=MS, restart), skipped");
+	CHECK_STR(h.msgs[0], "init line 5: unknown option 'bar' (trace, nofb, nosys, quota=N, budget=MS, restart), skipped");
+	CHECK_STR(h.msgs[1], "init line 11: unknown option 'y' (trace, nofb, nosys, quota=N, budget=MS, restart), skipped");
 }
 
 void
@@ -410,7 +410,7 @@ app_opts_parse_reads_the_run_commands_options(void)
 
 	/* Only len bytes are read: "trace" cut to "tra" is unknown. */
 	CHECK_EQ_U64(app_opts_parse("trace", 3, &o, why, sizeof(why)), -1);
-	CHECK_STR(why, "unknown option 'tra' (trace, nofb, quota=N, budget=MS, restart)");
+	CHECK_STR(why, "unknown option 'tra' (trace, nofb, nosys, quota=N, budget=MS, restart)");
 	CHECK_EQ_U64(app_opts_parse("quota=4096Kx", 10, &o, why, sizeof(why)), 0);
 	CHECK_EQ_U64(o.quota, 4096);
 	CHECK_EQ_U64(app_opts_parse("quota=4096Kx", 11, &o, why, sizeof(why)), 0);
@@ -419,7 +419,7 @@ app_opts_parse_reads_the_run_commands_options(void)
 	CHECK_EQ_U64(app_opts_parse("nofb quota=1K", 13, &o, why, sizeof(why)), -1);
 	CHECK_STR(why, "bad quota '1K' (4K to 2G, e.g. quota=16M)");
 	CHECK_EQ_U64(app_opts_parse("--trace", 7, &o, why, sizeof(why)), -1);
-	CHECK_STR(why, "unknown option '--trace' (trace, nofb, quota=N, budget=MS, restart)");
+	CHECK_STR(why, "unknown option '--trace' (trace, nofb, nosys, quota=N, budget=MS, restart)");
 
 	/* A short reason buffer gets a truncated, terminated reason. */
 	memset(why, 'z', sizeof(why));
