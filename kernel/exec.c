@@ -956,6 +956,11 @@ void exec_loop(void)
 	uint64_t next;
 
 	exec_prepare();
+	/* The apps' first calls come before the kernel's prompt: an app that
+	 * takes the serial line as its terminal (the console) takes it before
+	 * anyone can type into ours. */
+	exec_once(&next);
+	monitor_start();
 	for (;;) {
 		/* Nothing due: sleep until the next interrupt (the 1 kHz tick at
 		 * the latest), then look again. */

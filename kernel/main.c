@@ -108,7 +108,6 @@ static void main_on_own_stack(void *arg)
 	if (bi->cfg.bench)
 		bench_run();
 	exec_start_init();
-	monitor_start();
 	exec_loop();
 }
 

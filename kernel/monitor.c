@@ -111,7 +111,7 @@ static void mon_run(struct cmd_out *o, const char *arg)
 	if (pid > 0)
 		cmd_printf(o, "started %s as pid %lld\n", name, pid);
 	else
-		cmd_printf(o, "run: %s did not start (see the log above)\n", name);
+		cmd_printf(o, "run: %s\n", exec_last_error());
 }
 
 static void mon_kill(struct cmd_out *o, const char *arg)
@@ -234,6 +234,8 @@ static struct cmd_out mon_terminal;	/* buf NULL: the terminal itself */
 
 void monitor_start(void)
 {
+	if (term.owner)
+		return;		/* an app's terminal now */
 	cmd_printf(&mon_terminal, "> ");
 }
 

@@ -93,7 +93,7 @@ def test_kill_ends_an_app_and_run_starts_it_again_with_a_new_pid(machine):
     m.wait_for(r'counter\[2\]: counter 1\b')
     assert 'no running app with pid 99' in command(m, 'kill 99')
     out = command(m, 'run nosuch')
-    assert 'did not start' in out
+    assert 'run: nosuch: no such app' in out
     assert 'exec: nosuch: no such app' in m.serial_text
 
 
