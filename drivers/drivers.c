@@ -7,10 +7,12 @@
 #include "virtio_pci.h"
 
 extern const struct driver driver_virtio_input;
+extern const struct driver driver_virtio_blk;
 
 /* Every driver, in the order they are offered each PCI function. */
 static const struct driver *const drivers[] = {
 	&driver_virtio_input,
+	&driver_virtio_blk,
 };
 
 static uint32_t drivers_claimed[ARRAY_LEN(drivers)];

@@ -11,6 +11,7 @@
 
 #include "boot.h"
 #include "cfg.h"
+#include "efi_diskbench.h"
 #include "efi_memmap.h"
 #include "fmt.h"
 #include "lib.h"
@@ -332,7 +333,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	struct boot_info *bi = &efi_boot_info;
 	EFI_GUID lip_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
-	EFI_LOADED_IMAGE *li;
+	EFI_LOADED_IMAGE *li = NULL;
 	EFI_FILE_HANDLE root;
 	const struct boot_file *cfg_file;
 
@@ -360,6 +361,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 
 	efi_load(root, "/fomos/init");
 	efi_load_dir(root, "/fomos/apps");
+	if (bi->cfg.bench) {
+		const char *why = efi_diskbench(efi_bs, li ? li->DeviceHandle : NULL, &bi->diskbench);
+
+		if (why)
+			efi_log("efi: disk benchmark skipped: %s\n", why);
+	}
 
 	efi_setup_gop(&bi->cfg, &bi->fb);
 	bi->rsdp = efi_find_rsdp();

@@ -63,6 +63,37 @@ struct boot_file {
 
 #define BOOT_EARLY_LOG	8192
 
+/*
+ * bench=yes: the firmware's own BlockIo driver reading the boot disk, timed
+ * by efi/efi_diskbench.c before the exit, for kernel/bench_disk.c to print
+ * next to the same reads through our driver.  Both sides use these sizes and
+ * counts and bench_disk_next() for the random offsets.
+ */
+#define BENCH_DISK_SEQ_REQ	(1u << 20)	/* sequential reads: 1 MiB requests */
+#define BENCH_DISK_SEQ_BYTES	(32ull << 20)	/* from the start, or the whole disk if smaller */
+#define BENCH_DISK_RAND_REQ	4096u		/* random reads: 4 KiB, 4 KiB aligned */
+#define BENCH_DISK_RAND_COUNT	1000u
+#define BENCH_DISK_SEED		0x9e3779b97f4a7c15ull
+
+struct boot_diskbench {
+	uint64_t sectors;	/* the boot disk's size in 512-byte sectors; 0: not measured */
+	uint64_t seq_bytes;	/* read sequentially */
+	uint64_t seq_tsc;	/* TSC ticks those reads took */
+	uint64_t rand_tsc;	/* TSC ticks of BENCH_DISK_RAND_COUNT random reads */
+};
+
+/* The 4 KiB block (of `blocks`) the next random read takes: xorshift64. */
+static inline uint64_t bench_disk_next(uint64_t *state, uint64_t blocks)
+{
+	uint64_t x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*state = x;
+	return x % blocks;
+}
+
 struct boot_info {
 	uint64_t tsc_at_entry;		/* rdtsc at the first instruction of efi_main */
 	uint64_t image_base;		/* where the firmware loaded our PE image */
@@ -82,6 +113,8 @@ struct boot_info {
 	/* What efi/ printed before the exit, so the kernel's log starts complete. */
 	uint32_t early_log_len;
 	char early_log[BOOT_EARLY_LOG];
+
+	struct boot_diskbench diskbench;	/* bench=yes only */
 };
 
 __attribute__((noreturn)) void kernel_main(struct boot_info *bi);

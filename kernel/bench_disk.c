@@ -1,0 +1,128 @@
+/*
+ * Disk reads through our driver next to the same reads through OVMF's
+ * BlockIo, timed by efi/efi_diskbench.c before ExitBootServices: sequential
+ * 1 MiB requests over the first 32 MiB, and 1000 random 4 KiB reads (the
+ * same offsets: bench_disk_next with the same seed).  BlockIo has one
+ * request in flight; we show queue depth 1 (the like-for-like figure) and
+ * what keeping many requests in flight adds.  The host has just read the
+ * same bytes for the firmware, so both sides read from its page cache.
+ */
+#include "bench_disk.h"
+#include "blk.h"
+#include "fmt.h"
+#include "lib.h"
+#include "log.h"
+#include "timer.h"
+
+static const struct boot_diskbench *bench_fw;
+
+void bench_disk_ovmf(const struct boot_diskbench *f)
+{
+	bench_fw = f;
+}
+
+struct bench_rand {
+	uint64_t state, blocks;
+};
+
+static uint64_t bench_disk_where(void *arg, uint64_t i)
+{
+	struct bench_rand *r = arg;
+
+	return bench_disk_next(&r->state, r->blocks) * (BENCH_DISK_RAND_REQ / BLK_SECTOR);
+}
+
+/* ns for a pipeline over d, 0 on an error (logged). */
+static uint64_t bench_disk_run(struct blk_pipe *p, const char *what)
+{
+	uint64_t t0 = timer_ns(), where = 0;
+	int err = blk_pipe_run(p, &where);
+
+	if (err) {
+		klog("bench: disk %s: read at sector %llu failed: %s\n", what, where, blk_strerror(err));
+		return 0;
+	}
+	return MAX(timer_ns() - t0, 1);
+}
+
+static uint64_t bench_disk_seq(struct blk_dev *d, uint64_t bytes, uint32_t depth)
+{
+	struct blk_pipe p = { 0 };
+
+	p.d = d;
+	p.op = BLK_READ;
+	p.depth = depth;
+	p.chunk = BENCH_DISK_SEQ_REQ / BLK_SECTOR;
+	p.count = bytes / BLK_SECTOR;
+	return bench_disk_run(&p, "sequential");
+}
+
+static uint64_t bench_disk_rand(struct blk_dev *d, uint32_t depth)
+{
+	struct bench_rand r = { BENCH_DISK_SEED, d->sectors / (BENCH_DISK_RAND_REQ / BLK_SECTOR) };
+	struct blk_pipe p = { 0 };
+
+	p.d = d;
+	p.op = BLK_READ;
+	p.depth = depth;
+	p.chunk = BENCH_DISK_RAND_REQ / BLK_SECTOR;
+	p.requests = BENCH_DISK_RAND_COUNT;
+	p.where = bench_disk_where;
+	p.arg = &r;
+	return bench_disk_run(&p, "random");
+}
+
+/* "12.3" from bytes over ns, in MB/s. */
+static void bench_mbs(char *buf, uint64_t bytes, uint64_t ns)
+{
+	uint64_t tenths = ns ? bytes * 10000 / ns : 0;
+
+	fmt_snprintf(buf, 24, "%llu.%llu", tenths / 10, tenths % 10);
+}
+
+static uint64_t bench_iops(uint64_t ns)
+{
+	return ns ? BENCH_DISK_RAND_COUNT * 1000000000ull / ns : 0;
+}
+
+void bench_disk(void)
+{
+	const struct boot_diskbench *fw = bench_fw;
+	struct blk_dev *d = NULL;
+	uint64_t bytes, fw_seq_ns = 0, fw_rand_ns = 0, q1, q8, r1, r32;
+	char fws[24], s1[24], s8[24];
+	uint32_t i;
+
+	/* The boot disk: the one the firmware measured, by its size. */
+	for (i = 0; fw && fw->sectors && i < blk_count(); i++)
+		if (blk_get(i)->sectors == fw->sectors) {
+			d = blk_get(i);
+			break;
+		}
+	if (!d && blk_count())
+		d = blk_get(0);
+	if (!d || d->sectors < BENCH_DISK_SEQ_REQ / BLK_SECTOR) {
+		klog("bench: disk: no virtio-blk disk to measure\n");
+		return;
+	}
+	if (fw && fw->sectors) {
+		bytes = fw->seq_bytes;
+		fw_seq_ns = MAX(timer_tsc_delta_ns(fw->seq_tsc), 1);
+		fw_rand_ns = MAX(timer_tsc_delta_ns(fw->rand_tsc), 1);
+	} else {
+		bytes = ALIGN_DOWN(MIN(d->sectors * BLK_SECTOR, BENCH_DISK_SEQ_BYTES), BENCH_DISK_SEQ_REQ);
+		klog("bench: disk: the firmware's figures are missing (see the efi: lines)\n");
+	}
+	q1 = bench_disk_seq(d, bytes, 1);
+	q8 = bench_disk_seq(d, bytes, 8);
+	r1 = bench_disk_rand(d, 1);
+	r32 = bench_disk_rand(d, 32);
+	bench_mbs(fws, bytes, fw_seq_ns);
+	bench_mbs(s1, bytes, q1);
+	bench_mbs(s8, bytes, q8);
+	klog("bench: disk seq read: disk=%s mib=%llu req_kib=%u ovmf_mbs=%s qd1_mbs=%s qd8_mbs=%s\n",
+	    d->name, bytes >> 20, BENCH_DISK_SEQ_REQ >> 10, fws, s1, s8);
+	klog("bench: disk rand read: disk=%s reads=%u req_kib=%u ovmf_iops=%llu qd1_iops=%llu qd32_iops=%llu\n",
+	    d->name, BENCH_DISK_RAND_COUNT, BENCH_DISK_RAND_REQ >> 10, bench_iops(fw_rand_ns),
+	    bench_iops(r1), bench_iops(r32));
+}
