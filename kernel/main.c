@@ -8,6 +8,7 @@
  */
 #include "acpi.h"
 #include "bench.h"
+#include "bench_disk.h"
 #include "boot.h"
 #include "console.h"
 #include "cpu.h"
@@ -105,8 +106,10 @@ static void main_on_own_stack(void *arg)
 	klog("kernel: ready in %llu.%llu ms\n", ns / 1000000, ns / 100000 % 10);
 	main_fault_on_purpose(bi->cfg.fault);
 	exec_set_files(bi->files, bi->file_count);
-	if (bi->cfg.bench)
+	if (bi->cfg.bench) {
+		bench_disk_ovmf(&bi->diskbench);
 		bench_run();
+	}
 	exec_start_init();
 	exec_loop();
 }
