@@ -10,10 +10,7 @@ static struct display {
 	uint32_t width, height, stride;	/* stride: the framebuffer's, in pixels */
 	uint32_t format;		/* enum fb_format */
 	uint32_t shift[3], bits[3];	/* FB_BITMASK: red, green, blue placement */
-	struct compose_layer *layers[DISPLAY_MAX_LAYERS];	/* bottom first */
-	uint8_t band[DISPLAY_MAX_LAYERS];	/* layers[i]'s band; bands never interleave */
-	uint8_t nofocus[DISPLAY_MAX_LAYERS];
-	uint32_t layer_count;
+	struct wm wm;			/* the layers, bottom first, in bands */
 	struct compose_rect damage[DISPLAY_MAX_DAMAGE];
 	uint32_t damage_count;
 } dsp;
@@ -44,6 +41,7 @@ int display_init(const struct boot_fb *fb)
 	display_mask(fb->red_mask, &dsp.shift[0], &dsp.bits[0]);
 	display_mask(fb->green_mask, &dsp.shift[1], &dsp.bits[1]);
 	display_mask(fb->blue_mask, &dsp.shift[2], &dsp.bits[2]);
+	wm_init(&dsp.wm);
 	dsp.ready = 1;
 	return 0;
 }
@@ -52,53 +50,11 @@ int display_ready(void) { return dsp.ready; }
 uint32_t display_width(void) { return dsp.width; }
 uint32_t display_height(void) { return dsp.height; }
 
-static struct compose_rect display_bounds(const struct compose_layer *l)
-{
-	return (struct compose_rect){ l->x, l->y, l->x + (int32_t)l->width, l->y + (int32_t)l->height };
-}
-
-static int display_find(const struct compose_layer *l)
-{
-	uint32_t i;
-
-	for (i = 0; i < dsp.layer_count; i++)
-		if (dsp.layers[i] == l)
-			return (int)i;
-	return -1;
-}
-
-/* Puts l at the top of its band: above every layer of a lower or the same
- * band, below every layer of a higher one. */
-static void display_insert(struct compose_layer *l, uint32_t band, uint32_t nofocus)
-{
-	uint32_t i = dsp.layer_count;
-
-	while (i > 0 && dsp.band[i - 1] > band) {
-		dsp.layers[i] = dsp.layers[i - 1];
-		dsp.band[i] = dsp.band[i - 1];
-		dsp.nofocus[i] = dsp.nofocus[i - 1];
-		i--;
-	}
-	dsp.layers[i] = l;
-	dsp.band[i] = (uint8_t)band;
-	dsp.nofocus[i] = (uint8_t)nofocus;
-	dsp.layer_count++;
-}
-
-static void display_unlink(uint32_t i)
-{
-	memmove(&dsp.layers[i], &dsp.layers[i + 1], (dsp.layer_count - i - 1) * sizeof(dsp.layers[0]));
-	memmove(&dsp.band[i], &dsp.band[i + 1], dsp.layer_count - i - 1);
-	memmove(&dsp.nofocus[i], &dsp.nofocus[i + 1], dsp.layer_count - i - 1);
-	dsp.layer_count--;
-}
-
 int display_add_layer_in(struct compose_layer *l, uint32_t band)
 {
-	if (dsp.layer_count == DISPLAY_MAX_LAYERS)
+	if (wm_add(&dsp.wm, l, band, 0) < 0)
 		return -1;
-	display_insert(l, band, 0);
-	display_damage(display_bounds(l));
+	display_damage(wm_bounds(l));
 	return 0;
 }
 
@@ -109,64 +65,43 @@ int display_add_layer(struct compose_layer *l)
 
 void display_remove_layer(struct compose_layer *l)
 {
-	int i = display_find(l);
-
-	if (i < 0)
+	if (wm_find(&dsp.wm, l) < 0)
 		return;
-	display_unlink((uint32_t)i);
-	display_damage(display_bounds(l));
+	wm_remove(&dsp.wm, l);
+	display_damage(wm_bounds(l));
 }
 
 void display_place(struct compose_layer *l, uint32_t band, uint32_t nofocus)
 {
-	int i = display_find(l);
-
-	if (i < 0)
+	if (wm_find(&dsp.wm, l) < 0)
 		return;
-	display_unlink((uint32_t)i);
-	display_insert(l, band, nofocus);
-	display_damage(display_bounds(l));
+	wm_place(&dsp.wm, l, band, nofocus);
+	display_damage(wm_bounds(l));
 }
 
 void display_raise(struct compose_layer *l)
 {
-	int i = display_find(l);
-
-	if (i < 0 || (uint32_t)i + 1 == dsp.layer_count || dsp.band[i + 1] != dsp.band[i])
-		return;		/* already the top of its band: nothing to redraw */
-	display_place(l, dsp.band[i], dsp.nofocus[i]);
+	if (wm_raise(&dsp.wm, l))
+		display_damage(wm_bounds(l));
 }
 
 void display_move(struct compose_layer *l, int32_t x, int32_t y)
 {
-	struct compose_rect old = display_bounds(l);
+	struct compose_rect old = wm_bounds(l);
 
 	if (l->x == x && l->y == y)
 		return;
 	l->x = x;
 	l->y = y;
-	if (display_find(l) < 0)
+	if (wm_find(&dsp.wm, l) < 0)
 		return;
 	display_damage(old);
-	display_damage(display_bounds(l));
+	display_damage(wm_bounds(l));
 }
 
 const struct compose_layer *display_hit(int32_t x, int32_t y)
 {
-	uint32_t i = dsp.layer_count;
-
-	while (i-- > 0) {
-		const struct compose_layer *l = dsp.layers[i];
-		int32_t lx = x - l->x, ly = y - l->y;
-
-		if (dsp.nofocus[i] || lx < 0 || ly < 0 || lx >= (int32_t)l->width || ly >= (int32_t)l->height)
-			continue;
-		if (lx < l->content.x0 || lx >= l->content.x1 || ly < l->content.y0 || ly >= l->content.y1)
-			continue;	/* outside its content: transparent */
-		if (l->pixels[(uint64_t)ly * l->stride + lx] >> 24)
-			return l;
-	}
-	return NULL;
+	return wm_hit(&dsp.wm, x, y);
 }
 
 static int64_t display_area(struct compose_rect r)
@@ -219,7 +154,7 @@ static void display_flush_rect(struct compose_rect r)
 	int32_t x, y;
 
 	compose_rect(dsp.frame, dsp.width, dsp.width, dsp.height,
-	    (const struct compose_layer *const *)dsp.layers, dsp.layer_count, r, 0xff000000u);
+	    (const struct compose_layer *const *)dsp.wm.layers, dsp.wm.count, r, 0xff000000u);
 	/* Video memory is written once per pixel and never read (reads from it
 	 * are very slow on real hardware). */
 	for (y = r.y0; y < r.y1; y++) {
@@ -250,7 +185,7 @@ void display_panic(void)
 {
 	if (!dsp.ready)
 		return;
-	dsp.layer_count = MIN(dsp.layer_count, 1u);
+	dsp.wm.count = MIN(dsp.wm.count, 1u);
 	dsp.damage_count = 0;
 	display_damage((struct compose_rect){ 0, 0, (int32_t)dsp.width, (int32_t)dsp.height });
 	display_flush();

@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include "boot.h"
 #include "compose.h"
+#include "wm.h"
 
-#define DISPLAY_MAX_LAYERS	64
 #define DISPLAY_MAX_DAMAGE	16	/* separate damaged rectangles kept before merging */
 
 /* Returns 0, or -1 without a usable framebuffer or memory for the frame. */
@@ -22,7 +22,10 @@ uint32_t display_height(void);
 
 /* Layers are stacked in bands, bottom first; a layer added, placed or
  * raised goes to the top of its band.  The kernel console is the base. */
-enum { DISPLAY_BAND_BASE, DISPLAY_BAND_BOTTOM, DISPLAY_BAND_NORMAL, DISPLAY_BAND_TOP };
+enum {
+	DISPLAY_BAND_BASE = WM_BAND_BASE, DISPLAY_BAND_BOTTOM = WM_BAND_BOTTOM,
+	DISPLAY_BAND_NORMAL = WM_BAND_NORMAL, DISPLAY_BAND_TOP = WM_BAND_TOP,
+};
 
 /* Layers are owned by their caller and must stay valid until removed.
  * Adding returns -1 when the stack is full. */

@@ -16,21 +16,35 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <time.h>
+#include <unistd.h>
 #include "appfile.h"
 #include "display.h"
 #include "host.h"
 #include "keymap.h"
 #include "lib.h"
+#include "wm.h"
 
 #define HOST_FRAME_NS		(1000000000ull / 30)	/* as the kernel: at most 30 frames a second */
 #define HOST_SIZE_MIN		64
 #define HOST_SIZE_MAX		16384
+#define HOST_AT_MAX		64		/* --at actions */
+
+/* --at ROUND:ACTION: something a person does, just before that round. */
+struct host_at {
+	uint64_t round;			/* 1: before the first round of calls */
+	int click;			/* 1: a left click at (x, y); 0: type text */
+	int32_t x, y;
+	char *text;
+	uint64_t len;
+};
 
 struct host_opts {
 	int headless;
@@ -41,7 +55,13 @@ struct host_opts {
 	uint64_t type_len;
 	uint32_t width, height;
 	uint32_t layout;		/* enum keymap_layout, for the window's keys */
+	int terminal;			/* standard input is the serial line */
+	const char *apps_dir;		/* where `run NAME` looks; NULL: the first app's folder */
+	struct host_at at[HOST_AT_MAX];
+	uint32_t at_count;
 };
+
+static char host_apps_dir[4096] = ".";
 
 static volatile sig_atomic_t host_stop;	/* SIGINT or SIGTERM came */
 
@@ -54,13 +74,21 @@ static void host_usage(FILE *f)
 	    "  --frames N          stop after N rounds of calling the apps\n"
 	    "  --seconds S         stop after S seconds\n"
 	    "  --screenshot F.png  write the composed screen to F.png at exit\n"
-	    "  --type TEXT         type TEXT at start, as on the serial line\n"
-	    "                      (\\n Enter, \\t Tab, \\b Backspace, \\e Escape, \\\\, \\xHH)\n"
+	    "  --type TEXT         type TEXT once every app was called once, as on the\n"
+	    "                      serial line (\\n Enter, \\r Return, \\t Tab, \\b Backspace,\n"
+	    "                      \\e Escape, \\\\, \\xHH)\n"
+	    "  --at N:click:X,Y    a left click at X,Y just before round N of calls\n"
+	    "  --at N:type:TEXT    TEXT typed just before round N (escapes as --type)\n"
+	    "  --terminal          standard input is the serial line: an app's\n"
+	    "                      term_read gets its bytes (term_write always prints)\n"
+	    "  --data DIR          the apps' files: DIR/NAME/... (default ./fomos-data)\n"
+	    "  --apps DIR          where `run NAME` finds NAME.app (default: the folder\n"
+	    "                      of the first app given)\n"
 	    "  --size WxH          the screen (default 1280x800)\n"
 	    "  --keymap us|fr      the window keyboard's layout (default us)\n"
 	    "\n"
 	    "OPTIONS: those of a /fomos/init line, comma-separated: trace, nofb,\n"
-	    "quota=N, budget=MS, restart (e.g. hello.app:trace,quota=8M).\n", f);
+	    "quota=N, budget=MS, restart, nosys (e.g. hello.app:trace,quota=8M).\n", f);
 }
 
 /* The first Ctrl-C stops the loop after the app being called returns (and
@@ -161,6 +189,41 @@ static int host_parse_value(int c, const char *arg, struct host_opts *o)
 	return -1;
 }
 
+/* "N:click:X,Y" or "N:type:TEXT" (TEXT is unescaped in place). */
+static int host_parse_at(char *arg, struct host_opts *o)
+{
+	struct host_at *at = &o->at[o->at_count];
+	char *end;
+	long x, y;
+
+	if (o->at_count == HOST_AT_MAX)
+		return -1;
+	at->round = strtoull(arg, &end, 10);
+	if (end == arg || *end != ':' || !at->round)
+		return -1;
+	arg = end + 1;
+	if (!strncmp(arg, "type:", 5)) {
+		at->text = arg + 5;
+		at->len = host_unescape(at->text);
+	} else if (!strncmp(arg, "click:", 6)) {
+		arg += 6;
+		x = strtol(arg, &end, 10);
+		if (end == arg || *end != ',')
+			return -1;
+		arg = end + 1;
+		y = strtol(arg, &end, 10);
+		if (end == arg || *end || x < 0 || y < 0 || x >= (long)HOST_SIZE_MAX || y >= (long)HOST_SIZE_MAX)
+			return -1;
+		at->click = 1;
+		at->x = (int32_t)x;
+		at->y = (int32_t)y;
+	} else {
+		return -1;
+	}
+	o->at_count++;
+	return 0;
+}
+
 /* Returns 0, 1 for --help, or -1 after a message. */
 static int host_parse_options(int argc, char **argv, struct host_opts *o)
 {
@@ -172,6 +235,10 @@ static int host_parse_options(int argc, char **argv, struct host_opts *o)
 		{ "type", required_argument, NULL, 't' },
 		{ "size", required_argument, NULL, 'z' },
 		{ "keymap", required_argument, NULL, 'k' },
+		{ "at", required_argument, NULL, 'A' },
+		{ "terminal", no_argument, NULL, 'T' },
+		{ "data", required_argument, NULL, 'd' },
+		{ "apps", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -191,6 +258,18 @@ static int host_parse_options(int argc, char **argv, struct host_opts *o)
 		} else if (c == 't') {
 			o->type = optarg;
 			o->type_len = host_unescape(optarg);
+		} else if (c == 'T') {
+			o->terminal = 1;
+		} else if (c == 'd') {
+			host_files_init(optarg);
+		} else if (c == 'a') {
+			o->apps_dir = optarg;
+		} else if (c == 'A') {
+			if (host_parse_at(optarg, o) < 0) {
+				fprintf(stderr, "fomos-host: bad value '%s' for --at (N:click:X,Y or "
+				    "N:type:TEXT, N above 0; at most %u)\n", optarg, HOST_AT_MAX);
+				return -1;
+			}
 		} else if (host_parse_value(c, optarg, o) < 0) {
 			fprintf(stderr, "fomos-host: bad value '%s' for --%s\n", optarg,
 			    c == 'f' ? "frames (a count above 0)" : c == 's' ? "seconds (above 0)" :
@@ -232,6 +311,22 @@ fail:
 	return NULL;
 }
 
+/* Loads and starts one app file.  Returns the pid, or -1 after a message. */
+static int64_t host_start_file(const char *path, const struct app_opts *opts)
+{
+	uint8_t *file;
+	uint64_t size;
+	int64_t pid;
+
+	file = host_read_file(path, &size);
+	if (!file)
+		return -1;
+	pid = host_exec_start(path, file, size, opts);
+	if (pid < 0)
+		free(file);	/* else kept for good, as efi/ keeps it: `restart` reloads it */
+	return pid;
+}
+
 /* "hello.app:trace,quota=8M": a file name, then the options of an init
  * line.  A name that exists as given is all file name (it may hold ':').
  * Returns the pid, or -1 after a message. */
@@ -241,9 +336,7 @@ static int64_t host_start_arg(const char *arg)
 	char path[4096], options[256], why[96];
 	const char *colon = strrchr(arg, ':');
 	struct stat st;
-	uint8_t *file;
-	uint64_t size, i;
-	int64_t pid;
+	uint64_t i;
 
 	app_opts_default(&opts);
 	if (stat(arg, &st) == 0 || !colon) {
@@ -259,22 +352,108 @@ static int64_t host_start_arg(const char *arg)
 			return -1;
 		}
 	}
-	file = host_read_file(path, &size);
-	if (!file)
-		return -1;
-	pid = host_exec_start(path, file, size, &opts);
-	if (pid < 0)
-		free(file);	/* else kept for good, as efi/ keeps it: `restart` reloads it */
-	return pid;
+	return host_start_file(path, &opts);
 }
 
+int64_t host_run_name(const char *name, const struct app_opts *opts)
+{
+	char path[4096 + APP_NAME_MAX + 8];
+
+	snprintf(path, sizeof(path), "%s/%s.app", host_apps_dir, name);
+	return host_start_file(path, opts);
+}
+
+/* Recomposes what changed on the screen since the last time, as the
+ * kernel's display does: the frame is the screen, kept between calls. */
 static void host_compose(uint32_t *frame, uint32_t w, uint32_t h)
 {
-	const struct compose_layer *layers[DISPLAY_MAX_LAYERS];
-	uint32_t n = host_exec_layers(layers, DISPLAY_MAX_LAYERS);
+	const struct compose_layer *layers[WM_MAX_LAYERS];
+	uint32_t n = host_exec_layers(layers, WM_MAX_LAYERS);
+	struct compose_rect r = host_exec_take_dirty();
 
-	compose_rect(frame, w, w, h, layers, n, (struct compose_rect){ 0, 0, (int32_t)w, (int32_t)h },
-	    HOST_BACKGROUND);
+	if (!compose_empty(r))
+		compose_rect(frame, w, w, h, layers, n, r, HOST_BACKGROUND);
+}
+
+/* --- the terminal: standard input as the serial line ------------------------------ */
+
+static struct termios host_tty_saved;
+static int host_tty_raw;
+static int host_stdin_open = 1;
+
+static void host_tty_restore(void)
+{
+	if (host_tty_raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &host_tty_saved);
+	host_tty_raw = 0;
+}
+
+/* A terminal on standard input sends what is typed, key by key, unechoed,
+ * Enter as CR: what a serial terminal sends.  Ctrl-C still stops us. */
+static void host_tty_init(void)
+{
+	struct termios t;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &host_tty_saved) < 0)
+		return;
+	t = host_tty_saved;
+	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+	t.c_iflag &= ~(tcflag_t)(ICRNL | INLCR | IXON);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0) {
+		host_tty_raw = 1;
+		atexit(host_tty_restore);
+	}
+}
+
+/* What standard input has now, never waiting for more. */
+static void host_read_stdin(void)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+	char buf[512];
+	ssize_t n;
+
+	while (host_stdin_open && poll(&p, 1, 0) == 1) {
+		n = read(STDIN_FILENO, buf, sizeof(buf));
+		if (n <= 0) {
+			host_stdin_open = n < 0 && errno == EINTR;
+			return;
+		}
+		host_exec_serial(buf, (uint64_t)n);
+	}
+}
+
+/* `run NAME` looks in --apps DIR, else in the folder of the first app. */
+static void host_set_apps_dir(const char *dir, const char *first_arg)
+{
+	const char *slash = strrchr(first_arg, '/');
+
+	if (dir)
+		snprintf(host_apps_dir, sizeof(host_apps_dir), "%s", dir);
+	else if (slash)
+		snprintf(host_apps_dir, sizeof(host_apps_dir), "%.*s", (int)(slash - first_arg), first_arg);
+	if (!host_apps_dir[0])
+		snprintf(host_apps_dir, sizeof(host_apps_dir), "/");
+}
+
+static void host_do_at(const struct host_opts *o, uint64_t round)
+{
+	uint32_t i;
+
+	for (i = 0; i < o->at_count; i++) {
+		const struct host_at *at = &o->at[i];
+
+		if (at->round != round)
+			continue;
+		if (at->click) {
+			host_input_warp(at->x, at->y);
+			host_input_key(FOMOS_BTN_LEFT, 1);
+			host_input_key(FOMOS_BTN_LEFT, 0);
+		} else {
+			host_exec_serial(at->text, at->len);
+		}
+	}
 }
 
 static void host_sleep_until(uint64_t until)
@@ -295,7 +474,7 @@ static void host_sleep_until(uint64_t until)
  * until the earliest wake-up. */
 static void host_loop(const struct host_opts *o, uint32_t *frame)
 {
-	uint64_t rounds = 0, next, now, last_frame = 0;
+	uint64_t rounds = 0, acted = 0, next, now, last_frame = 0;
 	int drew = 1;
 
 	while (!host_stop) {
@@ -303,10 +482,21 @@ static void host_loop(const struct host_opts *o, uint32_t *frame)
 
 		if (!o->headless && host_window_poll())
 			break;
+		/* Like --type, once every app had its first call: an app that
+		 * takes the terminal takes it then. */
+		if (o->terminal && rounds)
+			host_read_stdin();
+		if (acted <= rounds)
+			host_do_at(o, acted = rounds + 1);
+		host_exec_clicks();
 		called = host_exec_round(&next);
 		if (called) {
 			drew = 1;
-			if (o->frames && ++rounds >= o->frames)
+			/* Headless, the screen is composed after every round: a
+			 * screenshot shows exactly what was damaged. */
+			if (o->headless && frame)
+				host_compose(frame, o->width, o->height);
+			if (++rounds == o->frames)
 				break;
 		}
 		if (!host_exec_running())
@@ -352,20 +542,28 @@ int main(int argc, char **argv)
 	}
 	if (!o.headless && host_window_open(o.width, o.height) < 0)
 		return 1;
+	if (o.type) {		/* typed once every app had its first call */
+		if (o.at_count == HOST_AT_MAX) {
+			fprintf(stderr, "fomos-host: too many --at and --type\n");
+			return 2;
+		}
+		o.at[o.at_count++] = (struct host_at){ .round = 2, .text = o.type, .len = o.type_len };
+	}
+	if (o.terminal)
+		host_tty_init();
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	host_input_init(o.width, o.height, o.layout);
 	if (host_exec_init(o.width, o.height, host_input_shared()) < 0)
 		return 1;
+	host_set_apps_dir(o.apps_dir, argv[optind]);
 	for (i = optind; i < argc; i++)
 		started += host_start_arg(argv[i]) > 0;
 	if (!started) {
 		fprintf(stderr, "fomos-host: no app could start\n");
 		status = 1;
 	} else {
-		if (o.type)
-			host_input_type(o.type, o.type_len);
 		host_loop(&o, frame);
 	}
 	if (o.screenshot) {

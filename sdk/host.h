@@ -6,9 +6,11 @@
  *   host_input.c   kernel/inputhub.c: the struct fomos_input apps read
  *   host_window.c  the display and the virtio-input devices: an SDL2 window
  *   host_png.c     a screenshot, as QEMU's screendump gives one
+ *   host_files.c   the boot disk's /fomos/data/: a folder of the host
  *
  * The app-file checks, relocation, arena heap, init options, compositor,
- * keyboard layout, serial-line decoder and input ring are not stand-ins:
+ * window stack, keyboard layout, serial-line decoder, input ring and app
+ * file paths are not stand-ins:
  * they are kernel/'s own pure modules, compiled into this program.
  *
  * Everything runs on one thread, as in the kernel: the main loop polls the
@@ -42,8 +44,24 @@ int64_t host_exec_start(const char *file_name, const uint8_t *file, uint64_t siz
  * earliest time_ns at which a sleeping app is due (UINT64_MAX if none). */
 uint32_t host_exec_round(uint64_t *next_wake_ns);
 uint32_t host_exec_running(void);
-/* The surfaces of the running apps, bottom (first started) first. */
+/* The windows of the running apps, bottom first (kernel/wm.c's order). */
 uint32_t host_exec_layers(const struct compose_layer **out, uint32_t max);
+/* The part of the screen that changed since the last call (windows moved,
+ * stacked, damaged, or drawn by apps that never call damage()); empty if
+ * none.  The whole screen at first. */
+struct compose_rect host_exec_take_dirty(void);
+/* Looks at the input that arrived since the last look: a left press gives
+ * the focus to the window under the pointer and raises it. */
+void host_exec_clicks(void);
+/* Bytes as on the serial line: to the app that owns the terminal (its
+ * term_read), or if none, typed on the keyboard (host_input_type). */
+void host_exec_serial(const char *bytes, uint64_t len);
+
+/* --- fomos-host.c -------------------------------------------------------------- */
+
+/* `run NAME` (ctx->system): NAME.app from the apps folder.  Returns the
+ * pid, or -1 after a message. */
+int64_t host_run_name(const char *name, const struct app_opts *opts);
 
 /* --- host_input.c ---------------------------------------------------------------- */
 
@@ -55,6 +73,9 @@ const struct fomos_input *host_input_shared(void);
  * from the keyboard layout. */
 void host_input_key(uint32_t code, int32_t value);
 void host_input_warp(int32_t x, int32_t y);	/* absolute, like a tablet */
+/* The app that has the keyboard focus (0: none): events from now on are
+ * marked for it (event_pid[]). */
+void host_input_focus(uint64_t pid);
 void host_input_wheel(int32_t clicks);
 /* Bytes typed as on the serial line (UTF-8, "\n" is Enter, ESC sequences
  * are the editing keys): serin.c turns them into key events. */
@@ -71,6 +92,22 @@ int host_window_poll(void);
 void host_window_wait(uint64_t until);
 void host_window_show(const uint32_t *frame);	/* width x height, 0xAARRGGBB */
 void host_window_close(void);
+
+/* --- host_files.c --------------------------------------------------------------- */
+
+#define HOST_FILES_MAX		16			/* requests in flight per app, as the kernel */
+#define HOST_FILE_MAX		(256ull << 20)		/* bytes one request may move */
+
+/* The folder that stands for /fomos/data (created when first written). */
+void host_files_init(const char *data_dir);
+/* 0 if app `name` may use path `rel`, else FOMOS_E_PATH: kernel/fpath.c's
+ * rule. */
+int32_t host_files_check(const char *name, const char *rel);
+/* Does one request of app `name` with the host's copy of its buffer (len
+ * bytes, filled for a write, to fill for a read or a list).  Returns 0 or
+ * a FOMOS_E_*; *done as the header says. */
+int32_t host_files_do(const char *name, uint32_t op, const char *rel, uint8_t *buf,
+    uint64_t offset, uint64_t len, uint64_t *done);
 
 /* --- host_png.c ------------------------------------------------------------------ */
 

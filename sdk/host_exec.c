@@ -25,12 +25,21 @@
  * kernel counts wall time, having nothing else to run), and log text is
  * copied under the fault guard rather than checked against page tables
  * (unreadable text is ignored with the kernel's line either way).
+ *
+ * Version 2 and 3 as on the kernel: windows stacked by kernel/wm.c (the
+ * kernel's bands, hit test and click-to-focus), composed from what changed
+ * (damage, or the whole surface after each call of an app that never calls
+ * damage()); system() answers the commands that mean something here (help,
+ * ps, run, kill, mem, time, log); the terminal is --type and, with
+ * --terminal, standard input, and term_write prints; file() requests are
+ * queued and done after the round, in DATA/NAME/ (host_files.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +55,11 @@
 #include "heap.h"
 #include "host.h"
 #include "lib.h"
+#include "wm.h"
 
-_Static_assert(EXEC_CTX_VERSION == FOMOS_CTX_VERSION,
+/* fomos-host speaks the header's context, every field of it. */
+#define HOST_CTX_VERSION	FOMOS_CTX_VERSION
+_Static_assert(EXEC_CTX_VERSION <= HOST_CTX_VERSION,
     "the kernel speaks a newer context: give fomos-host its fields too");
 
 #ifndef sigev_notify_thread_id		/* glibc names it from 2.37 on */
@@ -57,6 +69,10 @@ _Static_assert(EXEC_CTX_VERSION == FOMOS_CTX_VERSION,
 #define EXEC_LOG_MAX		1024
 #define HOST_SIGNAL_STACK	(64u << 10)
 #define HOST_BUDGET_RETRY_NS	1000000ull	/* inside a service: look again in 1 ms */
+#define HOST_WIN_MAX		8192		/* a window's largest side, as the kernel's */
+#define HOST_WIN_FLAGS		(FOMOS_WIN_TOP | FOMOS_WIN_BOTTOM | FOMOS_WIN_NOFOCUS | FOMOS_WIN_OPAQUE)
+#define HOST_LOG_TAIL		4096		/* what `log` shows */
+#define HOST_CMD_LINE		128		/* the kernel's command line length */
 
 typedef int (FOMOS_CALL *app_entry_fn)(struct fomos_ctx *ctx);
 
@@ -66,9 +82,13 @@ struct app {
 	struct app *next;		/* start order */
 	uint32_t state;			/* enum app_state */
 	uint8_t doomed;			/* misused the context: end it after this call */
+	uint8_t damages;		/* v2: says what it drew (ctx->damage) */
+	uint8_t kill_pending;		/* killed during its own call: end it on return */
+	uint32_t win_flags;		/* FOMOS_WIN_* */
 	uint64_t wake_ns;		/* not called before this time_ns */
 	app_entry_fn entry;
 	uint64_t calls;
+	uint64_t cpu_ns;		/* wall time inside its calls, for ps */
 	struct fomos_ctx ctx;		/* the host's truth */
 	struct fomos_ctx call;		/* the copy the app gets, rebuilt at every call */
 	void *store;			/* *ctx->store */
@@ -82,7 +102,11 @@ struct app {
 	uint64_t home;
 	uint64_t image_bytes, surface_bytes;	/* mapped in the home */
 	struct appmem mem;		/* its arena: kernel/appmem.c, as in the kernel */
-	struct compose_layer layer;	/* its surface on the screen */
+	struct compose_layer layer;	/* its surface on the screen: its window */
+	/* file() requests, done at the end of the round: where the app's
+	 * request is, and what it asked when it queued it. */
+	struct { struct fomos_file *req; struct fomos_file asked; } files[HOST_FILES_MAX];
+	uint32_t nfiles;
 	const uint8_t *src;		/* the app file (the caller keeps it), to start it again */
 	uint64_t src_size;
 	char src_path[BOOT_PATH_MAX];
@@ -95,7 +119,14 @@ static struct app *host_current;	/* the app being called, for the context's func
 static uint64_t host_next_pid = 1;
 static uint8_t host_slots[EXEC_MAX_SLOTS];
 static uint32_t host_width, host_height;
-static uint32_t host_layer_count;	/* surfaces on screen, at most DISPLAY_MAX_LAYERS */
+static struct wm host_wm;		/* the windows, as the kernel's display stacks them */
+static uint64_t host_focus;		/* pid of the app with the keyboard focus, 0: none */
+static struct compose_rect host_dirty;	/* of the screen, since host_exec_take_dirty */
+static uint64_t host_term_owner;	/* pid of the app that owns the terminal, 0: none */
+static char host_term_ring[4096];	/* bytes for the owner's term_read */
+static uint32_t host_term_head, host_term_tail;
+static char host_log_ring[HOST_LOG_TAIL];	/* the latest log output, for `log` */
+static uint64_t host_log_total;
 static const struct fomos_input *host_input;
 static struct timespec host_t0;
 static int host_quiet;			/* no "started" line: a restart says it all */
@@ -141,9 +172,15 @@ static void host_klog(const char *fmt, ...)
 	va_start(ap, fmt);
 	n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	fwrite(buf, 1, MIN((size_t)n, sizeof(buf) - 1), stdout);
+	n = (int)MIN((size_t)n, sizeof(buf) - 1);
+	fwrite(buf, 1, (size_t)n, stdout);
 	fflush(stdout);
+	for (int i = 0; i < n; i++)
+		host_log_ring[host_log_total++ % HOST_LOG_TAIL] = buf[i];
 }
+
+/* Copies n bytes to memory the app handed us; -1 if it is not writable. */
+static int host_copy_out(void *dst, const void *src, uint64_t n);
 
 /* --- faults and runaway apps: the signal side ------------------------------------- */
 
@@ -229,6 +266,20 @@ static int host_copy_in(void *dst, const void *src, uint64_t n)
 	memcpy(dst, src, n);
 	host_fault_jmp = outer;
 	return 0;
+}
+
+static int host_copy_out(void *dst, const void *src, uint64_t n)
+{
+	return host_copy_in(dst, src, n);	/* the same guard: a fault either way */
+}
+
+/* [p, p+len) lies in the app's home: what it hands a service must be its
+ * own memory (whether it is mapped, the guarded copy finds out). */
+static int host_user_range(const struct app *a, const void *p, uint64_t len)
+{
+	uint64_t va = (uint64_t)(uintptr_t)p;
+
+	return va >= a->home && len <= EXEC_HOME_SIZE && va + len <= a->home + EXEC_HOME_SIZE;
 }
 
 /* --- the context's functions ------------------------------------------------------ */
@@ -355,8 +406,20 @@ static int host_load_image(struct app *a, const uint8_t *file, uint64_t size)
 	return 0;
 }
 
-/* v1: a transparent surface the size of the screen, composed above the
- * apps started before it. */
+static void host_damage_screen(struct compose_rect r)
+{
+	host_dirty = compose_union(host_dirty, r);
+}
+
+static void host_set_focus(uint64_t pid)
+{
+	host_focus = pid;
+	host_input_focus(pid);
+}
+
+/* A transparent surface the size of the screen at (0, 0), its window, on
+ * top of the normal band: a v1 app's surface, and a v2 app's until it calls
+ * window(). */
 static int host_make_surface(struct app *a)
 {
 	uint64_t va = a->home + EXEC_SURFACE_OFFSET;
@@ -364,7 +427,7 @@ static int host_make_surface(struct app *a)
 
 	if (a->opts.nofb || !w || !h)
 		return 0;
-	if (host_layer_count == DISPLAY_MAX_LAYERS) {
+	if (host_wm.count == WM_MAX_LAYERS) {
 		host_klog("%s[%llu]: too many surfaces on screen, this app gets none\n", a->name,
 		    (unsigned long long)a->pid);
 		return 0;
@@ -374,12 +437,38 @@ static int host_make_surface(struct app *a)
 		a->surface_bytes = 0;
 		return -1;
 	}
-	/* No dirty bits here: the whole surface is content, and the
-	 * compositor skips its transparent pixels. */
+	/* No dirty bits here: until the app calls damage(), the whole
+	 * surface is content, and the compositor skips transparent pixels. */
 	a->layer = (struct compose_layer){ (const uint32_t *)(uintptr_t)va, w, h, w, 0, 0, 0,
 	    { 0, 0, (int32_t)w, (int32_t)h } };
 	a->ctx.fb = (struct fomos_surface){ (uint32_t *)(uintptr_t)va, w, h, w, 0 };
-	host_layer_count++;
+	wm_add(&host_wm, &a->layer, WM_BAND_NORMAL, 0);
+	host_damage_screen(wm_bounds(&a->layer));
+	return 0;
+}
+
+/* A new, transparent w x h surface in place of the old one, at the same
+ * address: MAP_FIXED swaps the pages in one step, so if Linux refuses,
+ * the old surface is still there. */
+static int host_resize_surface(struct app *a, uint32_t w, uint32_t h)
+{
+	uint64_t va = a->home + EXEC_SURFACE_OFFSET, bytes = ALIGN_UP((uint64_t)w * h * 4, PAGE_SIZE);
+	struct compose_layer *l = &a->layer;
+	void *p;
+
+	p = mmap((void *)(uintptr_t)va, bytes, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	if (bytes < a->surface_bytes)
+		host_unmap(va + bytes, a->surface_bytes - bytes);
+	host_damage_screen(wm_bounds(l));
+	a->surface_bytes = bytes;
+	l->width = l->stride = w;
+	l->height = h;
+	l->content = (struct compose_rect){ 0, 0, 0, 0 };
+	a->ctx.fb = (struct fomos_surface){ (uint32_t *)(uintptr_t)va, w, h, w, 0 };
+	a->call.fb = a->ctx.fb;		/* the app sees its new surface in this very call */
 	return 0;
 }
 
@@ -391,6 +480,472 @@ static int host_make_stack(struct app *a)
 		return -1;
 	a->stack_top = a->home + EXEC_STACK_OFFSET;
 	return 0;
+}
+
+/* --- v2: windows, focus, the system, the terminal ----------------------------------- */
+
+static void host_end(struct app *a, uint32_t how, int32_t code);
+
+static struct app *host_app_of_layer(const struct compose_layer *l)
+{
+	struct app *a;
+
+	for (a = host_apps; a; a = a->next)
+		if (a->state == APP_RUNNING && a->surface_bytes && &a->layer == l)
+			return a;
+	return NULL;
+}
+
+/* The kernel's checks, in the kernel's order: nothing changes unless all
+ * pass. */
+static FOMOS_CALL int32_t host_window(int32_t x, int32_t y, uint32_t w, uint32_t h, uint32_t flags)
+{
+	struct app *a = host_current;
+	struct compose_layer *l = &a->layer;
+	struct compose_rect old = wm_bounds(l);
+
+	if (!a->surface_bytes || !w || !h || w > HOST_WIN_MAX || h > HOST_WIN_MAX ||
+	    (flags & ~HOST_WIN_FLAGS) || ((flags & FOMOS_WIN_TOP) && (flags & FOMOS_WIN_BOTTOM)) ||
+	    x < -(1 << 20) || x > (1 << 20) || y < -(1 << 20) || y > (1 << 20))
+		return FOMOS_E_BADARG;
+	if ((w != l->width || h != l->height) && host_resize_surface(a, w, h) < 0)
+		return FOMOS_E_NOMEM;
+	if (l->x != x || l->y != y) {
+		host_damage_screen(old);
+		l->x = x;
+		l->y = y;
+		host_damage_screen(wm_bounds(l));
+	}
+	l->opaque = !!(flags & FOMOS_WIN_OPAQUE);
+	if ((flags ^ a->win_flags) & (FOMOS_WIN_TOP | FOMOS_WIN_BOTTOM | FOMOS_WIN_NOFOCUS)) {
+		wm_place(&host_wm, l, wm_band_of(flags), !!(flags & FOMOS_WIN_NOFOCUS));
+		host_damage_screen(wm_bounds(l));
+	}
+	if ((flags ^ a->win_flags) & FOMOS_WIN_OPAQUE)
+		host_damage_screen(wm_bounds(l));
+	a->win_flags = a->call.win_flags = flags;
+	a->call.win_x = x;
+	a->call.win_y = y;
+	if ((flags & FOMOS_WIN_NOFOCUS) && host_focus == a->pid)
+		host_set_focus(0);
+	a->call.focused = host_focus == a->pid;
+	return 0;
+}
+
+static FOMOS_CALL void host_raise(void)
+{
+	struct app *a = host_current;
+
+	if (!a->surface_bytes)
+		return;
+	if (wm_raise(&host_wm, &a->layer))
+		host_damage_screen(wm_bounds(&a->layer));
+	if (!(a->win_flags & FOMOS_WIN_NOFOCUS)) {
+		host_set_focus(a->pid);
+		a->call.focused = 1;
+	}
+}
+
+static FOMOS_CALL void host_damage(int32_t x, int32_t y, uint32_t w, uint32_t h)
+{
+	struct app *a = host_current;
+	struct compose_layer *l = &a->layer;
+	int64_t x1 = (int64_t)x + w, y1 = (int64_t)y + h;
+	struct compose_rect r;
+
+	a->damages = 1;
+	r.x0 = MAX(x, 0);
+	r.y0 = MAX(y, 0);
+	r.x1 = (int32_t)MIN(x1, (int64_t)l->width);
+	r.y1 = (int32_t)MIN(y1, (int64_t)l->height);
+	if (!a->surface_bytes || compose_empty(r))
+		return;
+	l->content = compose_union(l->content, r);
+	host_damage_screen((struct compose_rect){ l->x + r.x0, l->y + r.y0, l->x + r.x1, l->y + r.y1 });
+}
+
+/* A left press since the last look gives the focus to the window under
+ * the pointer and raises it, as the kernel does once per turn. */
+void host_exec_clicks(void)
+{
+	static uint64_t seen;
+	const struct fomos_input *in = host_input;
+	struct compose_layer *l;
+	struct app *a;
+	int click = 0;
+
+	if (seen + FOMOS_EVENT_RING < in->event_count)
+		seen = in->event_count - FOMOS_EVENT_RING;
+	for (; seen < in->event_count; seen++) {
+		const struct fomos_event *e = &in->events[seen % FOMOS_EVENT_RING];
+
+		click |= e->type == FOMOS_EV_BUTTON && e->code == FOMOS_BTN_LEFT && e->value == 1;
+	}
+	if (!click || !(l = wm_hit(&host_wm, in->pointer_x, in->pointer_y)) || !(a = host_app_of_layer(l)))
+		return;
+	if (wm_raise(&host_wm, l))
+		host_damage_screen(wm_bounds(l));
+	if (host_focus != a->pid)
+		host_set_focus(a->pid);
+}
+
+/* system(): the commands of the kernel's command line that mean something
+ * on Linux, answering in the kernel's words. */
+struct host_out {
+	char *buf;
+	uint32_t cap, len;		/* room for text (cap - 1 of the app's cap); answer so far */
+};
+
+static void host_say(struct host_out *o, const char *fmt, ...) FMT_PRINTF(2, 3);
+static void host_say(struct host_out *o, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = fmt_vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	n = MIN(n, (int)sizeof(text) - 1);
+	if (o->len < o->cap)
+		memcpy(o->buf + o->len, text, MIN((uint32_t)n, o->cap - o->len));
+	o->len += (uint32_t)n;
+}
+
+static const char *const host_states[] = { "?", "running", "ended" };
+
+static void host_cmd_ps(struct host_out *o, const char *arg __attribute__((unused)))
+{
+	struct app *a;
+
+	host_say(o, "%6s %-16s %-8s %10s %10s %9s  %s\n", "PID", "NAME", "STATE", "CALLS", "CPU ms",
+	    "MEM KiB", "WHY IT ENDED");
+	for (a = host_apps; a; a = a->next) {
+		uint64_t mem = a->state == APP_RUNNING ?
+		    a->image_bytes + a->surface_bytes + a->mem.mapped + EXEC_STACK_SIZE : 0;
+
+		host_say(o, "%6llu %-16s %-8s %10llu %10llu %9llu  %s\n", (unsigned long long)a->pid,
+		    a->name, host_states[a->state], (unsigned long long)a->calls,
+		    (unsigned long long)(a->cpu_ns / 1000000), (unsigned long long)(mem >> 10),
+		    a->state == APP_RUNNING ? "" : a->reason);
+	}
+}
+
+static void host_cmd_run(struct host_out *o, const char *arg)
+{
+	char name[APP_NAME_MAX], why[96];
+	struct app_opts opts;
+	uint32_t n = 0;
+	int64_t pid;
+
+	while (arg[n] && arg[n] != ' ' && n < APP_NAME_MAX - 1)
+		n++;
+	if (!n || (arg[n] && arg[n] != ' ')) {
+		host_say(o, "usage: run NAME [trace] [nofb] [quota=N]\n");
+		return;
+	}
+	memcpy(name, arg, n);
+	name[n] = 0;
+	app_opts_default(&opts);
+	if (app_opts_parse(arg + n, strlen(arg + n), &opts, why, sizeof(why)) < 0) {
+		host_say(o, "run: %s\n", why);
+		return;
+	}
+	pid = host_run_name(name, &opts);
+	if (pid > 0)
+		host_say(o, "started %s as pid %lld\n", name, (long long)pid);
+	else
+		host_say(o, "run: %s did not start (see the log above)\n", name);
+}
+
+static void host_cmd_kill(struct host_out *o, const char *arg)
+{
+	uint64_t pid = 0;
+	const char *p = arg;
+	struct app *a;
+
+	while (*p >= '0' && *p <= '9' && pid < 1000000000000ull)
+		pid = pid * 10 + (uint64_t)(*p++ - '0');
+	if (p == arg || *p) {
+		host_say(o, "usage: kill PID\n");
+		return;
+	}
+	for (a = host_apps; a; a = a->next)
+		if (a->pid == pid && a->state == APP_RUNNING)
+			break;
+	if (!a)
+		host_say(o, "kill: no running app with pid %llu\n", (unsigned long long)pid);
+	else if (a == host_current)
+		a->kill_pending = 1;	/* its code is running: end it on return */
+	else
+		host_end(a, APP_END_KILLED, -9);
+}
+
+static void host_cmd_mem(struct host_out *o, const char *arg __attribute__((unused)))
+{
+	uint64_t bytes = 0;
+	uint32_t n = 0;
+	struct app *a;
+
+	for (a = host_apps; a; a = a->next)
+		if (a->state == APP_RUNNING) {
+			bytes += a->image_bytes + a->surface_bytes + a->mem.mapped + EXEC_STACK_SIZE;
+			n++;
+		}
+	host_say(o, "fomos-host: %u apps hold %llu KiB (Linux manages the rest)\n", n,
+	    (unsigned long long)(bytes >> 10));
+}
+
+static void host_cmd_time(struct host_out *o, const char *arg __attribute__((unused)))
+{
+	uint64_t ns = host_time_ns();
+
+	host_say(o, "uptime %llu.%03llu s\n", (unsigned long long)(ns / 1000000000ull),
+	    (unsigned long long)(ns / 1000000 % 1000));
+}
+
+static void host_cmd_log(struct host_out *o, const char *arg __attribute__((unused)))
+{
+	uint64_t from = host_log_total > HOST_LOG_TAIL ? host_log_total - HOST_LOG_TAIL : 0, i;
+
+	for (i = from; i < host_log_total; i++)
+		host_say(o, "%c", host_log_ring[i % HOST_LOG_TAIL]);
+}
+
+static void host_cmd_help(struct host_out *o, const char *arg __attribute__((unused)));
+
+static const struct {
+	const char *name;
+	void (*fn)(struct host_out *o, const char *arg);
+	const char *help;
+} host_commands[] = {
+	{ "help", host_cmd_help, "list the commands" },
+	{ "mem", host_cmd_mem, "memory the apps hold" },
+	{ "time", host_cmd_time, "time since fomos-host started" },
+	{ "log", host_cmd_log, "the most recent log" },
+	{ "ps", host_cmd_ps, "the apps, running and ended" },
+	{ "run", host_cmd_run, "run NAME [trace] [nofb] [quota=N]: start an app" },
+	{ "kill", host_cmd_kill, "kill PID: end an app" },
+};
+
+static void host_cmd_help(struct host_out *o, const char *arg __attribute__((unused)))
+{
+	uint32_t i;
+
+	for (i = 0; i < ARRAY_LEN(host_commands); i++)
+		host_say(o, "  %-10s %s\n", host_commands[i].name, host_commands[i].help);
+}
+
+/* One command line into o; 0, or -1 if there is no such command. */
+static int host_command(struct host_out *o, char *line)
+{
+	char *arg;
+	uint32_t i;
+
+	while (*line == ' ')
+		line++;
+	for (arg = line; *arg && *arg != ' '; arg++)
+		;
+	if (*arg)
+		*arg++ = 0;
+	if (!*line)
+		return 0;
+	for (i = 0; i < ARRAY_LEN(host_commands); i++)
+		if (!strcmp(line, host_commands[i].name)) {
+			host_commands[i].fn(o, arg);
+			return 0;
+		}
+	host_say(o, "unknown command '%s' (try 'help')\n", line);
+	return -1;
+}
+
+/* The answer is built in the host's memory, then copied out under the
+ * fault guard: a wild `out` is the app's error, not the host's fault. */
+static FOMOS_CALL int64_t host_system(const char *line, uint32_t len, char *out, uint32_t cap)
+{
+	static char copy[HOST_CMD_LINE], answer[16384];
+	struct app *a = host_current;
+	struct host_out o = { answer, MIN(cap ? cap - 1 : 0, (uint32_t)sizeof(answer) - 1), 0 };
+	int r = -1;
+
+	if (!host_user_range(a, line, len) || (cap && !host_user_range(a, out, cap)) ||
+	    (len < sizeof(copy) && host_copy_in(copy, line, len) < 0)) {
+		fmt_snprintf(a->reason, sizeof(a->reason), "system(%p): not its memory", (const void *)line);
+		a->doomed = 1;
+		return FOMOS_E_BADARG;
+	}
+	if (len >= sizeof(copy)) {
+		host_say(&o, "command line too long (%u bytes; at most %u)\n", len,
+		    (uint32_t)sizeof(copy) - 1);
+	} else {
+		copy[len] = 0;
+		r = host_command(&o, copy);
+	}
+	if (cap) {
+		answer[MIN(o.len, o.cap)] = 0;
+		if (host_copy_out(out, answer, MIN(o.len, o.cap) + 1) < 0) {
+			fmt_snprintf(a->reason, sizeof(a->reason), "system(%p): not its memory", (void *)out);
+			a->doomed = 1;
+			return FOMOS_E_BADARG;
+		}
+	}
+	return r < 0 ? FOMOS_E_NOTFOUND : (int64_t)o.len;
+}
+
+/* The `nosys` wrapper: the same app, no system. */
+static FOMOS_CALL int64_t host_system_refused(const char *line __attribute__((unused)),
+    uint32_t len __attribute__((unused)), char *out, uint32_t cap)
+{
+	static const char msg[] = "the system is not available to this app (nosys)\n";
+
+	if (cap && host_user_range(host_current, out, cap)) {
+		uint32_t n = MIN(cap - 1, (uint32_t)sizeof(msg) - 1);
+		char text[sizeof(msg)];
+
+		memcpy(text, msg, n);
+		text[n] = 0;
+		host_copy_out(out, text, n + 1);
+	}
+	return FOMOS_E_NOTFOUND;
+}
+
+/* The terminal is the serial line's stand-in: its bytes come from --type
+ * and, with --terminal, from standard input (host_exec_serial). */
+static FOMOS_CALL uint32_t host_term_read(char *buf, uint32_t cap)
+{
+	struct app *a = host_current;
+	char bytes[sizeof(host_term_ring)];
+	uint32_t n = 0;
+
+	if (!cap)
+		return 0;
+	if (!host_user_range(a, buf, cap)) {
+		fmt_snprintf(a->reason, sizeof(a->reason), "term_read(%p): not its memory", (void *)buf);
+		a->doomed = 1;
+		return 0;
+	}
+	if (host_term_owner != a->pid) {
+		host_term_owner = a->pid;
+		host_term_head = host_term_tail = 0;
+	}
+	while (n < cap && n < sizeof(bytes) && host_term_tail != host_term_head)
+		bytes[n++] = host_term_ring[host_term_tail++ % sizeof(host_term_ring)];
+	if (n && host_copy_out(buf, bytes, n) < 0) {
+		fmt_snprintf(a->reason, sizeof(a->reason), "term_read(%p): not its memory", (void *)buf);
+		a->doomed = 1;
+		return 0;
+	}
+	return n;
+}
+
+static FOMOS_CALL void host_term_write(const char *text, uint32_t len)
+{
+	struct app *a = host_current;
+	static char buf[4096];
+	uint32_t off, n;
+
+	if (!host_user_range(a, text, len)) {
+		fmt_snprintf(a->reason, sizeof(a->reason), "term_write(%p): not its memory", (const void *)text);
+		a->doomed = 1;
+		return;
+	}
+	for (off = 0; off < len; off += n) {
+		n = MIN(len - off, (uint32_t)sizeof(buf));
+		if (host_copy_in(buf, text + off, n) < 0) {
+			fmt_snprintf(a->reason, sizeof(a->reason), "term_write(%p): not its memory",
+			    (const void *)text);
+			a->doomed = 1;
+			return;
+		}
+		fwrite(buf, 1, n, stdout);
+	}
+	fflush(stdout);
+}
+
+void host_exec_serial(const char *bytes, uint64_t len)
+{
+	uint64_t i;
+
+	if (!host_term_owner) {
+		host_input_type(bytes, len);	/* nobody's terminal: the keyboard's */
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		/* If the owner does not read them, the oldest are dropped. */
+		if (host_term_head - host_term_tail == sizeof(host_term_ring))
+			host_term_tail++;
+		host_term_ring[host_term_head++ % sizeof(host_term_ring)] = bytes[i];
+	}
+}
+
+/* --- v3: files ------------------------------------------------------------------------ */
+
+/* Queues the request as the app made it; host_exec_round does the work
+ * after every app of the round was called, so the answer comes between
+ * calls, as on the kernel. */
+static FOMOS_CALL int32_t host_file(struct fomos_file *req)
+{
+	struct app *a = host_current;
+	struct fomos_file asked;
+	int32_t r = 0, status = FOMOS_PENDING;
+
+	if (!host_user_range(a, req, sizeof(*req)) || host_copy_in(&asked, req, sizeof(asked)) < 0)
+		return FOMOS_E_BADARG;
+	if (asked.op < FOMOS_FILE_READ || asked.op > FOMOS_FILE_DELETE)
+		r = FOMOS_E_BADARG;
+	else if (!memchr(asked.path, 0, sizeof(asked.path)))
+		r = FOMOS_E_PATH;
+	else if (host_files_check(a->name, asked.path) < 0)
+		r = FOMOS_E_PATH;
+	else if ((asked.op == FOMOS_FILE_READ || asked.op == FOMOS_FILE_WRITE ||
+	    asked.op == FOMOS_FILE_REPLACE || asked.op == FOMOS_FILE_LIST) &&
+	    asked.len && !host_user_range(a, asked.buf, asked.len))
+		r = FOMOS_E_BADARG;
+	else if (a->nfiles == HOST_FILES_MAX)
+		r = FOMOS_E_BUSY;
+	if (r < 0)
+		status = r;
+	/* The status is the app's to read: pending, or why it was refused. */
+	if (host_copy_out((char *)req + offsetof(struct fomos_file, status), &status, sizeof(status)) < 0)
+		return FOMOS_E_BADARG;
+	if (r < 0)
+		return r;
+	a->files[a->nfiles].req = req;
+	a->files[a->nfiles].asked = asked;
+	a->nfiles++;
+	return 0;
+}
+
+/* Does a's queued requests, in order, and tells it each result. */
+static void host_files_complete(struct app *a)
+{
+	uint32_t i;
+
+	for (i = 0; i < a->nfiles; i++) {
+		struct fomos_file *req = a->files[i].req, *q = &a->files[i].asked;
+		int needs_data = q->op == FOMOS_FILE_WRITE || q->op == FOMOS_FILE_REPLACE;
+		int gives_data = q->op == FOMOS_FILE_READ || q->op == FOMOS_FILE_LIST;
+		uint64_t len = (needs_data || gives_data) ? q->len : 0, done = 0;
+		uint8_t *data = NULL;
+		int32_t status;
+
+		if (len > HOST_FILE_MAX) {
+			status = FOMOS_E_TOOBIG;
+		} else if (len && !(data = malloc(len))) {
+			status = FOMOS_E_NOMEM;
+		} else if (needs_data && len && host_copy_in(data, q->buf, len) < 0) {
+			status = FOMOS_E_BADARG;
+		} else {
+			status = host_files_do(a->name, q->op, q->path, data, q->offset, len, &done);
+			if (status == 0 && gives_data && done && host_copy_out(q->buf, data, done) < 0)
+				status = FOMOS_E_BADARG;
+		}
+		free(data);
+		host_copy_out((char *)req + offsetof(struct fomos_file, done), &done, sizeof(done));
+		__asm__ volatile("" ::: "memory");	/* done before the status says so */
+		host_copy_out((char *)req + offsetof(struct fomos_file, status), &status, sizeof(status));
+	}
+	a->nfiles = 0;
 }
 
 /* The context is where wrapping happens: a traced app simply gets other
@@ -405,14 +960,29 @@ static void host_build_ctx(struct app *a)
 	a->ctx.free = a->opts.trace ? host_trace_free : host_free;
 	a->ctx.store = &a->store;
 	a->ctx.input = host_input;
+	a->ctx.screen_width = host_width;
+	a->ctx.screen_height = host_height;
+	a->ctx.window = host_window;
+	a->ctx.raise = host_raise;
+	a->ctx.damage = host_damage;
+	a->ctx.system = a->opts.nosys ? host_system_refused : host_system;
+	a->ctx.term_read = host_term_read;
+	a->ctx.term_write = host_term_write;
+	a->ctx.file = host_file;
 }
 
 static void host_release(struct app *a)
 {
 	if (a->surface_bytes) {
-		host_layer_count--;
+		wm_remove(&host_wm, &a->layer);
+		host_damage_screen(wm_bounds(&a->layer));
 		host_unmap(a->home + EXEC_SURFACE_OFFSET, a->surface_bytes);
 	}
+	if (host_focus == a->pid)
+		host_set_focus(0);
+	if (host_term_owner == a->pid)
+		host_term_owner = 0;
+	a->nfiles = 0;		/* its requests die with it */
 	appmem_release(&a->mem);
 	if (a->stack_top)	/* never unmap what another mapping holds */
 		host_unmap(a->stack_top - EXEC_STACK_SIZE, EXEC_STACK_SIZE);
@@ -424,6 +994,8 @@ static void host_release(struct app *a)
 int host_exec_init(uint32_t width, uint32_t height, const struct fomos_input *input)
 {
 	clock_gettime(CLOCK_MONOTONIC, &host_t0);
+	wm_init(&host_wm);
+	host_dirty = (struct compose_rect){ 0, 0, (int32_t)width, (int32_t)height };
 	host_width = width;
 	host_height = height;
 	host_input = input;
@@ -441,7 +1013,7 @@ int64_t host_exec_start(const char *file_name, const uint8_t *file, uint64_t siz
 	struct app *a;
 	int slot;
 
-	if (appfile_check(file, size, EXEC_CTX_VERSION, why, sizeof(why)) < 0) {
+	if (appfile_check(file, size, HOST_CTX_VERSION, why, sizeof(why)) < 0) {
 		fprintf(stderr, "fomos-host: %s refused: %s\n", file_name, why);
 		return -1;
 	}
@@ -510,8 +1082,11 @@ static void host_end(struct app *a, uint32_t how, int32_t code)
 
 	a->state = APP_ENDED;
 	a->exit_code = code;
-	if (how == APP_END_EXIT) {
-		fmt_snprintf(a->reason, sizeof(a->reason), "exit code %d", code);
+	if (how == APP_END_EXIT || how == APP_END_KILLED) {
+		if (how == APP_END_EXIT)
+			fmt_snprintf(a->reason, sizeof(a->reason), "exit code %d", code);
+		else
+			fmt_snprintf(a->reason, sizeof(a->reason), "killed");
 		host_klog("exec: %s[%llu] ended (%s), %llu KiB returned\n", a->name,
 		    (unsigned long long)a->pid, a->reason, (unsigned long long)(bytes >> 10));
 	} else {
@@ -594,6 +1169,10 @@ static uint64_t host_call(struct app *a, uint64_t now)
 
 	a->call = a->ctx;
 	a->call.time_ns = now;
+	a->call.win_x = a->layer.x;
+	a->call.win_y = a->layer.y;
+	a->call.win_flags = a->win_flags;
+	a->call.focused = host_focus == a->pid;
 	host_current = a;
 	host_aborted = 0;
 	if (sigsetjmp(jmp, 0) == 0) {
@@ -606,6 +1185,13 @@ static uint64_t host_call(struct app *a, uint64_t now)
 	host_current = NULL;
 	after = host_time_ns();
 	a->calls++;
+	a->cpu_ns += after - now;
+	/* An app that never said what it drew may have drawn anywhere. */
+	if (a->surface_bytes && !a->damages) {
+		a->layer.content = (struct compose_rect){ 0, 0, (int32_t)a->layer.width,
+		    (int32_t)a->layer.height };
+		host_damage_screen(wm_bounds(&a->layer));
+	}
 	if (host_aborted == APP_END_FAULT) {
 		host_describe_fault(a);
 		host_end(a, APP_END_FAULT, -1);
@@ -615,6 +1201,8 @@ static uint64_t host_call(struct app *a, uint64_t now)
 		host_end(a, APP_END_BUDGET, -1);
 	} else if (a->doomed) {
 		host_end(a, APP_END_MISUSE, -1);
+	} else if (a->kill_pending) {
+		host_end(a, APP_END_KILLED, -9);
 	} else if (r < 0) {
 		host_end(a, APP_END_EXIT, r);
 	} else {
@@ -641,6 +1229,10 @@ uint32_t host_exec_round(uint64_t *next_wake_ns)
 		if (a->state == APP_RUNNING && a->wake_ns)
 			next = MIN(next, a->wake_ns);
 	}
+	/* The file work of the round, between calls as on the kernel. */
+	for (a = host_apps; a; a = a->next)
+		if (a->state == APP_RUNNING && a->nfiles)
+			host_files_complete(a);
 	*next_wake_ns = next;
 	return called;
 }
@@ -657,11 +1249,17 @@ uint32_t host_exec_running(void)
 
 uint32_t host_exec_layers(const struct compose_layer **out, uint32_t max)
 {
-	uint32_t n = 0;
-	struct app *a;
+	uint32_t n = MIN(max, host_wm.count), i;
 
-	for (a = host_apps; a && n < max; a = a->next)
-		if (a->state == APP_RUNNING && a->surface_bytes)
-			out[n++] = &a->layer;
+	for (i = 0; i < n; i++)
+		out[i] = host_wm.layers[i];
 	return n;
+}
+
+struct compose_rect host_exec_take_dirty(void)
+{
+	struct compose_rect r = host_dirty;
+
+	host_dirty = (struct compose_rect){ 0, 0, 0, 0 };
+	return r;
 }

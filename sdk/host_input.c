@@ -41,6 +41,11 @@ void host_input_key(uint32_t code, int32_t value)
 	input_key(&hub.input, t, code, value, keymap_key(&hub.keymap, code, value));
 }
 
+void host_input_focus(uint64_t pid)
+{
+	input_set_focus(&hub.input, pid);
+}
+
 void host_input_warp(int32_t x, int32_t y)
 {
 	input_warp(&hub.input, host_time_ns(), x, y);

@@ -200,7 +200,7 @@ def test_the_window_shows_the_same_picture(tmp_path):
 
 def test_typed_text_reaches_apps_as_key_presses_with_their_text():
     # As a shell passes it: a backslash and an n, which --type makes Enter.
-    r = host('--headless', '--frames', '1', '--type', r'aB\n', app('inputlog'))
+    r = host('--headless', '--frames', '2', '--type', r'aB\n', app('inputlog'))
     presses = re.findall(r'inputlog: key code=(\d+) value=1 cp=(\d+)', r.stdout)
     assert presses == [('30', '97'), ('42', '0'), ('48', '66'), ('28', '10')], r.stdout
     assert len(re.findall(r'inputlog: key code=\d+ value=0', r.stdout)) == 4, 'every key is released'
@@ -246,7 +246,7 @@ def test_bad_app_files_are_refused_by_name_while_the_others_run(tmp_path):
         'trunc': (hello[:-100], r'header says \d+ bytes, the file has \d+ \(truncated or padded\)'),
         'tiny': (hello[:50], r'truncated: 50 bytes, the header alone needs 112'),
         'badmagic': (b'NOTANAPP' + hello[8:], r'not a Fomos app \(bad magic\)'),
-        'future': (patched(hello, 12, '<I', 99), r'needs context version 99, this kernel speaks 1'),
+        'future': (patched(hello, 12, '<I', 99), r'needs context version 99, this kernel speaks 3'),
         'badreloc': (patched(tables, reloc_offset + 8, '<Q', 1), r'only R_X86_64_RELATIVE'),
         'wildreloc': (patched(tables, reloc_offset + 16, '<q', 1 << 40), r'outside the image'),
     }
@@ -274,3 +274,164 @@ def test_the_exit_status_says_when_no_app_could_start(tmp_path):
     assert 'refused: not a Fomos app (bad magic)' in r.stderr
     assert 'fomos-host: no app could start' in r.stderr
     assert r.stdout == ''
+
+
+# --- version 2: windows, bands, damage, focus -----------------------------------------
+
+WINAPPS = 4  # test/apps/winapp.c: a cursor, windows a and b, a wallpaper, by pid
+BLUE, RED, WHITE = (0, 0, 255), (255, 0, 0), (255, 255, 255)
+
+
+def over(below, rgb, alpha):
+    """kernel/compose.h's compose_over, one pixel."""
+    def channel(s, d):
+        x = s * alpha + d * (255 - alpha) + 128
+        return (x + (x >> 8)) >> 8
+    return tuple(channel(s, d) for s, d in zip(rgb, below))
+
+
+def desktop(tmp_path, *extra):
+    shot = tmp_path / 'desk.png'
+    r = host('--headless', '--size', '640x480', '--screenshot', str(shot), *extra,
+             *([app('winapp')] * WINAPPS))
+    assert r.returncode == 0, r.stderr
+    return r, png.decode(shot.read_bytes())
+
+
+def test_windows_stack_in_bands_whatever_the_start_order(tmp_path):
+    r, img = desktop(tmp_path, '--frames', '4')
+    for pid in range(1, WINAPPS + 1):
+        assert f'winapp[{pid}]: winapp: screen 640,480' in r.stdout
+        assert f'winapp[{pid}]: winapp: bad windows refused, nothing changed' in r.stdout
+    assert 'winapp[2]: winapp: new surface zeroed 200,200' in r.stdout, 'a new size is a new, clear surface'
+    assert 'winapp[4]: winapp: moved to 0,0' in r.stdout
+    # The wallpaper (started last) is under everything, the cursor (started
+    # first) over everything; b, started after a, is above it.
+    assert img.pixel(10, 10) == BLUE and img.pixel(639, 479) == BLUE
+    assert img.pixel(150, 150) == RED, 'a, moved without redrawing: its pixels stayed'
+    green_over_red = over(RED, (0, 255, 0), 0x80)
+    assert img.pixel(250, 250) == green_over_red, 'b half-transparent over a'
+    assert img.pixel(350, 350) == over(BLUE, (0, 255, 0), 0x80), 'b over the wallpaper'
+    assert img.pixel(230, 230) == RED, "through b's transparent hole"
+    assert img.pixel(310, 310) == WHITE, 'the TOP window over b'
+    # Window a's third call: a square it damaged shows, one it did not, not.
+    assert img.pixel(285, 105) == (255, 0, 255), 'damaged: composed'
+    assert img.pixel(105, 105) == RED, 'drawn but never damaged: the screen does not show it'
+
+
+def test_a_click_focuses_and_raises_the_window_under_it_and_keys_follow_the_focus(tmp_path):
+    r, img = desktop(tmp_path, '--frames', '7',
+                     '--at', '2:type:z',            # nobody has the focus yet
+                     '--at', '3:click:310,310',     # the cursor takes no clicks: b gets it
+                     '--at', '4:type:b',
+                     '--at', '5:click:230,230',     # b's hole: a, under it, gets it
+                     '--at', '6:type:a')
+    keys = re.findall(r'winapp\[(\d)\]: winapp: key (\d+),(\d+)', r.stdout)
+    assert keys == [('3', '48', '98'), ('2', '30', '97')], r.stdout
+    focus = re.findall(r'winapp\[(\d)\]: winapp: focused (\d),\d+', r.stdout)
+    assert focus == [('3', '1'), ('2', '1'), ('3', '0')], r.stdout
+    assert img.pixel(250, 250) == RED, 'a was raised above b'
+    assert img.pixel(310, 310) == WHITE, 'still under the TOP band'
+    assert img.pixel(10, 10) == BLUE
+
+
+def test_a_click_on_nothing_focusable_keeps_the_focus(tmp_path):
+    # Round 3: every window is in its place (call 2 moved it).
+    r, _ = desktop(tmp_path, '--frames', '6', '--at', '3:click:150,150', '--at', '4:click:600,20',
+                   '--at', '5:type:q')
+    assert re.findall(r'winapp\[(\d)\]: winapp: key (\d+)', r.stdout) == [('2', '16')], \
+        'the wallpaper is NOFOCUS: a keeps the keyboard'
+
+
+# --- version 2: the system and the terminal ------------------------------------------
+
+
+def test_system_answers_the_host_commands_in_the_kernels_words():
+    r = host('--headless', '--frames', '3', app('sysapp'))
+    out = r.stdout
+    assert 'sysapp[1]: sysapp: help = ' in out and 'sysapp[1]: sysapp: |   ps         the apps' in out
+    assert "sysapp: bogus thing = -2\nsysapp[1]: sysapp: | unknown command 'bogus' (try 'help')" in out
+    assert re.search(r'sysapp: \| uptime \d+\.\d{3} s', out)
+    full = numbers(r'sysapp: help = (\d+)', out)
+    assert len(full) == 2 and full[0] == full[1], 'cut to cap, the full length all the same'
+    assert 'sysapp[1]: sysapp: |   help \n' in out, '7 bytes and the NUL in an 8-byte buffer'
+    assert 'exec: started noop as pid 2' in out and 'sysapp: | started noop as pid 2' in out
+    assert 'exec: noop[2] ended (killed)' in out and 'sysapp: kill 2 = 0' in out
+    assert 'sysapp: | kill: no running app with pid 999' in out
+    assert re.search(r'sysapp: \|\s+2 noop\s+ended\s+\d+\s+\d+\s+0  killed', out)
+    assert re.search(r'sysapp: \|\s+1 sysapp\s+running', out)
+
+
+def test_nosys_takes_the_system_away():
+    r = host('--headless', '--frames', '1', app('sysapp') + ':nosys')
+    assert 'sysapp: help = -2\nsysapp[1]: sysapp: | the system is not available to this app (nosys)' in r.stdout
+    assert 'started noop' not in r.stdout
+
+
+def test_the_terminal_is_standard_input_and_standard_output():
+    r = subprocess.run([str(HOST), '--headless', '--terminal', '--frames', '4', app('sysapp')],
+                       input='ps\r', capture_output=True, text=True, timeout=60, check=False)
+    assert r.returncode == 0, r.stderr
+    assert 'sysapp: hello, terminal\n' in r.stdout, 'term_write prints'
+    assert 'sysapp[1]: sysapp: term_read ps\\r\n' in r.stdout
+    # Without --terminal, standard input is left alone; --type is the line.
+    r = subprocess.run([str(HOST), '--headless', '--frames', '4', '--type', r'ls\r', app('sysapp')],
+                       input='ps\r', capture_output=True, text=True, timeout=60, check=False)
+    assert 'sysapp[1]: sysapp: term_read ls\\r\n' in r.stdout
+    assert 'term_read ps' not in r.stdout
+
+
+# --- version 3: files -------------------------------------------------------------------
+
+
+def test_files_round_trip_in_the_data_folder_and_bad_paths_are_refused(tmp_path):
+    data = tmp_path / 'data'
+    r = host('--headless', '--seconds', '5', '--data', str(data), app('fileapp'))
+    out = r.stdout
+    for bad in ['../x', '/etc/passwd', 'a/../../b', 'a//b', 'a/', 'x\\y']:
+        assert f"fileapp: refused path '{bad}'" in out
+    assert 'fileapp: pending in the call that queued it' in out, 'done between calls, not inside file()'
+    assert 'fileapp: run 1' in out
+    assert "fileapp: read 'hello FOMOSfomos|'" in out, 'replace, then write at an offset'
+    assert 'fileapp: size 17' in out
+    assert "fileapp: list 'keep.txt|notes/|'" in out
+    assert 'fileapp: small list -27' in out, 'FOMOS_E_TOOBIG'
+    assert 'fileapp: delete full folder -22' in out
+    assert 'fileapp: delete 0' in out and 'fileapp: read deleted -2' in out
+    assert 'fileapp: delete folder 0' in out
+    assert 'fileapp: queued pending 12' in out, 'every request was pending when file() returned'
+    assert (data / 'fileapp' / 'keep.txt').read_bytes() == b'1'
+    assert sorted(p.name for p in data.rglob('*')) == ['fileapp', 'keep.txt'], 'nothing else, nowhere else'
+    r = host('--headless', '--seconds', '5', '--data', str(data), app('fileapp'))
+    assert 'fileapp: run 2' in r.stdout, 'the files outlive the run'
+    assert (data / 'fileapp' / 'keep.txt').read_bytes() == b'2'
+
+
+# --- the desktop apps: background, console, cursor -------------------------------------
+
+
+def test_the_desktop_runs_wallpaper_below_console_above_and_ps_answers_typed_text(tmp_path):
+    shot = tmp_path / 'desktop.png'
+    r = host('--headless', '--seconds', '4', '--data', str(tmp_path / 'data'), '--type', r'ps\r',
+             '--screenshot', str(shot), app('background'), app('console'), app('cursor'))
+    assert r.returncode == 0, r.stderr
+    assert re.search(r'background\[1\]: background: .*drawn on the 1280x800 screen', r.stdout), r.stdout
+    # The console took the terminal: --type reached it, and it answered
+    # through system(), mirrored on the terminal (standard output).
+    assert re.search(r'> ps\r?\n\s+PID NAME\s+STATE', r.stdout), r.stdout
+    assert re.search(r'^\s+2 console\s+running', r.stdout, re.M)
+    img = png.decode(shot.read_bytes())
+    wallpaper = [img.pixel(x, y) for x, y in ((1200, 10), (1200, 780), (10, 780), (900, 300))]
+    assert BACKGROUND not in wallpaper, 'the wallpaper covers the whole screen'
+    assert len(set(wallpaper)) >= 3, f'a picture, not a plain colour: {wallpaper}'
+    console = img.pixel(300, 300)
+    assert console != img.pixel(1200, 300) and console not in wallpaper, 'the console window is above it'
+
+
+def test_the_console_answers_ps_from_standard_input(tmp_path):
+    r = subprocess.run([str(HOST), '--headless', '--terminal', '--seconds', '2', '--data',
+                        str(tmp_path / 'data'), app('console')], input='ps\r',
+                       capture_output=True, text=True, timeout=60, check=False)
+    assert r.returncode == 0, r.stderr
+    assert re.search(r'> ps\r?\n\s+PID NAME\s+STATE', r.stdout), r.stdout
+    assert re.search(r'^\s+1 console\s+running', r.stdout, re.M)
