@@ -17,7 +17,7 @@ import subprocess
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-TARGETS = ["appfile", "cfg", "init"]
+TARGETS = ["appfile", "cfg", "init", "snapshot", "fat"]
 
 
 @pytest.mark.parametrize("name", TARGETS)
