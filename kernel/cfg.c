@@ -217,6 +217,8 @@ parse_line(struct parser *ps, struct span line)
 		set_bool(ps, key, val, &ps->cfg->bench);
 	else if (span_is(key, "keymap"))
 		set_keymap(ps, val);
+	else if (span_is(key, "resume"))
+		set_bool(ps, key, val, &ps->cfg->resume);
 	else
 		report(ps, "unknown key '%.*s', ignored",
 		    (int)MIN(key.len, CFG_QUOTE_MAX), key.p);
@@ -226,6 +228,7 @@ void
 cfg_defaults(struct boot_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->resume = 1;
 }
 
 int

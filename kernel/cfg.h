@@ -18,6 +18,7 @@ struct boot_cfg {
 	char fault[CFG_VALUE_MAX];	/* fault=KIND: test-only, the kernel faults on purpose after boot */
 	uint8_t bench;			/* bench=yes: run the benchmarks instead of /fomos/init, then power off */
 	uint8_t keymap;			/* keymap=us|fr: enum keymap_layout, us by default */
+	uint8_t resume;			/* resume=no: start /fomos/init fresh, ignore saved apps */
 };
 
 /* Called once per problem with a full sentence ("boot.cfg line 3: ..."). */

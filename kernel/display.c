@@ -99,6 +99,11 @@ void display_move(struct compose_layer *l, int32_t x, int32_t y)
 	display_damage(wm_bounds(l));
 }
 
+int display_z(const struct compose_layer *l)
+{
+	return wm_find(&dsp.wm, l);
+}
+
 const struct compose_layer *display_hit(int32_t x, int32_t y)
 {
 	return wm_hit(&dsp.wm, x, y);

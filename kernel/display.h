@@ -41,6 +41,7 @@ void display_move(struct compose_layer *l, int32_t x, int32_t y);
 /* The topmost focusable layer with a visible (alpha != 0) pixel at (x, y),
  * or NULL: what a click there lands on. */
 const struct compose_layer *display_hit(int32_t x, int32_t y);
+int display_z(const struct compose_layer *l);	/* 0 is the bottom; -1: not shown */
 
 void display_damage(struct compose_rect r);
 /* Composes and copies out what was damaged since the last flush. */

@@ -20,6 +20,8 @@
 #include "drivers.h"
 #include "inputhub.h"
 #include "exec.h"
+#include "exec_priv.h"
+#include "files.h"
 #include "fmt.h"
 #include "fomos.h"
 #include "heap.h"
@@ -38,44 +40,6 @@
 #define EXEC_WIN_MAX		8192		/* a window's largest side */
 #define EXEC_WIN_FLAGS		(FOMOS_WIN_TOP | FOMOS_WIN_BOTTOM | FOMOS_WIN_NOFOCUS | FOMOS_WIN_OPAQUE)
 
-typedef int (FOMOS_CALL *app_entry_fn)(struct fomos_ctx *ctx);
-
-struct app {
-	/* Hot: what exec_round and exec_call touch, together at the front. */
-	struct app *next;		/* start order */
-	uint32_t state;			/* enum app_state */
-	uint8_t doomed;			/* misused the context: end it after this call */
-	uint8_t drew;			/* called since the last frame (v1: may have drawn) */
-	uint8_t damages;		/* v2: says what it drew (ctx->damage); no dirty-bit scan */
-	uint8_t kill_pending;		/* killed during its own call: end it when the call returns */
-	uint64_t wake_tsc;		/* not called before this rdtsc value */
-	app_entry_fn entry;
-	uint64_t calls, cpu_tsc;
-	struct fomos_ctx ctx;		/* the kernel's truth */
-	struct fomos_ctx call;		/* the copy the app gets, rebuilt at every call */
-	void *store;			/* *ctx->store */
-	uint64_t stack_top;		/* the app's own stack, in its home */
-	uint64_t budget_tsc;		/* longest call, in TSC ticks */
-
-	uint64_t pid;
-	char name[APP_NAME_MAX];
-	uint32_t slot;
-	int32_t exit_code;
-	struct app_opts opts;
-	uint64_t home;
-	uint64_t image_bytes, surface_bytes;	/* mapped in the home */
-	struct appmem mem;		/* its arena */
-	struct compose_layer layer;	/* its surface on the display: its window */
-	uint32_t win_flags;		/* FOMOS_WIN_* */
-	const uint8_t *src;		/* the app file (efi/ keeps it for good), to start it again */
-	uint64_t src_size;
-	char src_path[BOOT_PATH_MAX];
-	uint32_t restarts;		/* how many times `restart` brought it back */
-	uint32_t ended_by;		/* enum app_end */
-	char reason[112];		/* why it ended, for the log and ps */
-};
-
-static void exec_unmap(uint64_t va, uint64_t size);
 
 /* kernel/enter.S: calls fn(ctx) on the app's stack; returns its int, or
  * EXEC_ABORTED when the trap handler cut the call short.  System V, like
@@ -85,7 +49,8 @@ extern const uint8_t exec_abort_landing[];
 extern uint64_t exec_kernel_rsp;
 #define EXEC_ABORTED	INT32_MIN
 
-static struct app *exec_apps, *exec_apps_tail;
+struct app *exec_apps;
+static struct app *exec_apps_tail;
 static struct app *exec_current;	/* the app being called, for the context's functions */
 static uint64_t exec_next_pid = 1;
 static uint8_t exec_slots[EXEC_MAX_SLOTS];
@@ -98,7 +63,7 @@ static uint64_t exec_focus;		/* pid of the app with the keyboard focus, 0: none 
 static char exec_error[160];		/* why the last start failed, for `run` */
 
 /* One log line, also kept for exec_last_error(). */
-FMT_PRINTF(1, 2) static void exec_fail(const char *fmt, ...)
+void exec_fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -161,7 +126,7 @@ static FOMOS_CALL void exec_log(const char *text, uint32_t len)
 
 /* Maps fresh zeroed pages at [va, va+size), in as few physically contiguous
  * runs as the pmm can give.  Returns 0, or -1 (with nothing left mapped). */
-static int exec_map_fresh(uint64_t va, uint64_t size, uint64_t flags)
+int exec_map_fresh(uint64_t va, uint64_t size, uint64_t flags)
 {
 	uint64_t done = 0, run = size / PAGE_SIZE;
 
@@ -223,7 +188,7 @@ static FOMOS_CALL void exec_trace_free(void *ptr)
 /* --- loading ------------------------------------------------------------------ */
 
 /* Unmaps [va, va+size) and gives every page that was mapped there back. */
-static void exec_unmap(uint64_t va, uint64_t size)
+void exec_unmap(uint64_t va, uint64_t size)
 {
 	uint64_t off;
 
@@ -236,10 +201,16 @@ static void exec_unmap(uint64_t va, uint64_t size)
 	paging_map(va, 0, size, 0);
 }
 
-static int exec_alloc_slot(void)
+static int exec_alloc_slot(const struct exec_resume *r)
 {
 	uint32_t i;
 
+	if (r) {
+		if (r->slot >= EXEC_MAX_SLOTS || exec_slots[r->slot])
+			return -1;
+		exec_slots[r->slot] = 1;
+		return (int)r->slot;
+	}
 	for (i = 0; i < EXEC_MAX_SLOTS; i++)
 		if (!exec_slots[i]) {
 			exec_slots[i] = 1;
@@ -280,9 +251,10 @@ static int exec_load_image(struct app *a, const uint8_t *file, uint64_t size)
 
 /* v1: a transparent surface the size of the screen, composed above the
  * apps started before it. */
-static int exec_make_surface(struct app *a)
+static int exec_make_surface(struct app *a, const struct exec_resume *r)
 {
-	uint32_t w = display_width(), h = display_height();
+	uint32_t w = r && r->fb_width ? r->fb_width : display_width();
+	uint32_t h = r && r->fb_height ? r->fb_height : display_height();
 	uint64_t va = a->home + EXEC_SURFACE_OFFSET;
 
 	if (a->opts.nofb || !display_ready())
@@ -318,16 +290,15 @@ static struct app *exec_app_of_layer(const struct compose_layer *l)
 	return NULL;
 }
 
-static void exec_set_focus(uint64_t pid)
+uint64_t exec_focus_pid(void)
+{
+	return exec_focus;
+}
+
+void exec_set_focus(uint64_t pid)
 {
 	exec_focus = pid;
 	inputhub_set_focus(pid);
-}
-
-static uint32_t exec_band(uint32_t flags)
-{
-	return flags & FOMOS_WIN_TOP ? DISPLAY_BAND_TOP :
-	    flags & FOMOS_WIN_BOTTOM ? DISPLAY_BAND_BOTTOM : DISPLAY_BAND_NORMAL;
 }
 
 /* A new, transparent surface of w x h for a; the old one goes.  If memory
@@ -371,7 +342,7 @@ static FOMOS_CALL int32_t exec_window(int32_t x, int32_t y, uint32_t w, uint32_t
 	display_move(l, x, y);
 	l->opaque = !!(flags & FOMOS_WIN_OPAQUE);
 	if ((flags ^ a->win_flags) & (FOMOS_WIN_TOP | FOMOS_WIN_BOTTOM | FOMOS_WIN_NOFOCUS))
-		display_place(l, exec_band(flags), !!(flags & FOMOS_WIN_NOFOCUS));
+		display_place(l, wm_band_of(flags), !!(flags & FOMOS_WIN_NOFOCUS));
 	if ((flags ^ a->win_flags) & FOMOS_WIN_OPAQUE)
 		display_damage((struct compose_rect){ x, y, x + (int32_t)w, y + (int32_t)h });
 	a->win_flags = a->call.win_flags = flags;
@@ -472,7 +443,27 @@ static FOMOS_CALL void exec_term_write(const char *text, uint32_t len)
 
 static FOMOS_CALL int32_t exec_file(struct fomos_file *req)
 {
-	return FOMOS_E_NODISK;
+	struct app *a = exec_current;
+	int out;
+
+	if (!exec_user_range(a, req, sizeof(*req), 1))
+		return FOMOS_E_BADARG;		/* nowhere to put a status: just say no */
+	switch (req->op) {
+	case FOMOS_FILE_READ:
+	case FOMOS_FILE_LIST:
+		out = 1;
+		break;
+	case FOMOS_FILE_WRITE:
+	case FOMOS_FILE_REPLACE:
+		out = 0;
+		break;
+	default:
+		out = -1;
+		break;
+	}
+	if (out >= 0 && req->len && !exec_user_range(a, req->buf, req->len, out))
+		return FOMOS_E_BADARG;
+	return files_submit(a->pid, a->name, req);
 }
 
 /* A left click gives the focus to the window under the pointer and raises
@@ -527,6 +518,7 @@ static void exec_release(struct app *a)
 	if (exec_focus == a->pid)
 		exec_set_focus(0);
 	monitor_release(a->pid);
+	files_cancel(a->pid);
 	if (a->surface_bytes) {
 		display_remove_layer(&a->layer);
 		exec_unmap(a->home + EXEC_SURFACE_OFFSET, a->surface_bytes);
@@ -538,8 +530,8 @@ static void exec_release(struct app *a)
 	exec_slots[a->slot] = 0;
 }
 
-int64_t exec_start(const char *file_name, const uint8_t *file, uint64_t size,
-    const struct app_opts *opts)
+struct app *exec_create(const char *file_name, const uint8_t *file, uint64_t size,
+    const struct app_opts *opts, const struct exec_resume *r)
 {
 	char why[128];
 	struct app *a;
@@ -547,14 +539,15 @@ int64_t exec_start(const char *file_name, const uint8_t *file, uint64_t size,
 
 	if (appfile_check(file, size, EXEC_CTX_VERSION, why, sizeof(why)) < 0) {
 		exec_fail("%s refused: %s", file_name, why);
-		return -1;
+		return NULL;
 	}
 	a = kcalloc(1, sizeof(*a));
-	slot = exec_alloc_slot();
+	slot = a ? exec_alloc_slot(r) : -1;
 	if (!a || slot < 0) {
-		exec_fail("%s not started: %s", file_name, a ? "no free home" : "out of kernel memory");
+		exec_fail("%s not started: %s", file_name, !a ? "out of kernel memory" :
+		    r ? "its home is taken" : "no free home");
 		kfree(a);
-		return -1;
+		return NULL;
 	}
 	a->slot = slot;
 	a->home = exec_home(slot);
@@ -562,29 +555,55 @@ int64_t exec_start(const char *file_name, const uint8_t *file, uint64_t size,
 	a->src_size = size;
 	memcpy(a->src_path, file_name, strnlen(file_name, BOOT_PATH_MAX - 1));
 	a->opts = *opts;
-	a->pid = exec_next_pid++;
+	a->pid = r ? r->pid : exec_next_pid++;
 	appmem_init(&a->mem, a->home + EXEC_ARENA_OFFSET, opts->quota, exec_map_arena, exec_unmap);
-	if (exec_load_image(a, file, size) < 0 || exec_make_surface(a) < 0 ||
+	if (exec_load_image(a, file, size) < 0 || exec_make_surface(a, r) < 0 ||
 	    exec_map_fresh(a->home + EXEC_STACK_OFFSET - EXEC_STACK_SIZE, EXEC_STACK_SIZE, PG_RW | PG_NX) < 0) {
 		exec_fail("%s not started: out of memory", file_name);
 		exec_release(a);
 		kfree(a);
-		return -1;
+		return NULL;
 	}
 	exec_build_ctx(a);
 	/* Nothing is mapped below the stack: overflowing it faults at once. */
 	a->stack_top = a->home + EXEC_STACK_OFFSET;
 	a->budget_tsc = (uint64_t)(opts->budget_ms ? opts->budget_ms : APP_BUDGET_DEFAULT) *
 	    (timer_tsc_hz() / 1000);
+	return a;
+}
+
+void exec_destroy(struct app *a)
+{
+	exec_release(a);
+	kfree(a);
+}
+
+void exec_go(struct app *a)
+{
 	a->state = APP_RUNNING;
 	if (exec_apps_tail)
 		exec_apps_tail->next = a;
 	else
 		exec_apps = a;
 	exec_apps_tail = a;
+}
+
+void exec_set_next_pid(uint64_t pid)
+{
+	exec_next_pid = MAX(exec_next_pid, pid);
+}
+
+int64_t exec_start(const char *file_name, const uint8_t *file, uint64_t size,
+    const struct app_opts *opts)
+{
+	struct app *a = exec_create(file_name, file, size, opts, NULL);
+
+	if (!a)
+		return -1;
+	exec_go(a);
 	if (!exec_quiet)
-		klog("exec: started %s as pid %llu%s%s\n", a->name, a->pid,
-		    opts->trace ? " (trace)" : "", opts->nofb ? " (nofb)" : "");
+		klog("exec: started %s as pid %llu%s%s%s\n", a->name, a->pid,
+		    opts->trace ? " (trace)" : "", opts->nofb ? " (nofb)" : "", opts->nosys ? " (nosys)" : "");
 	return (int64_t)a->pid;
 }
 
@@ -609,18 +628,81 @@ static const struct boot_file *exec_find_file(const char *path)
 	return NULL;
 }
 
-int64_t exec_run_name(const char *name, const struct app_opts *opts)
+/* App files read from the disk at run time.  An app keeps pointing at its
+ * file (restarts start it again from it), so a version stays here for good;
+ * running an unchanged file again reuses it. */
+struct exec_loaded {
+	struct exec_loaded *next;
+	char path[BOOT_PATH_MAX];
+	uint64_t size;
+	uint8_t *data;
+};
+static struct exec_loaded *exec_loaded;
+
+static const uint8_t *exec_keep_loaded(const char *path, uint8_t *data, uint64_t size)
+{
+	struct exec_loaded *l;
+
+	for (l = exec_loaded; l; l = l->next)
+		if (!strcmp(l->path, path) && l->size == size && !memcmp(l->data, data, size)) {
+			kfree(data);
+			return l->data;
+		}
+	l = kcalloc(1, sizeof(*l));
+	if (!l) {
+		kfree(data);
+		return NULL;
+	}
+	memcpy(l->path, path, strnlen(path, BOOT_PATH_MAX - 1));
+	l->size = size;
+	l->data = data;
+	l->next = exec_loaded;
+	exec_loaded = l;
+	return data;
+}
+
+int exec_app_file(const char *name, char *path, const uint8_t **data, uint64_t *size)
 {
 	const struct boot_file *f;
-	char path[BOOT_PATH_MAX];
+	void *buf;
+	int r;
 
-	fmt_snprintf(path, sizeof(path), "/fomos/apps/%s.app", name);
+	fmt_snprintf(path, BOOT_PATH_MAX, "/fomos/apps/%s.app", name);
+	/* The disk first: an app copied onto the ESP after boot runs too. */
+	if (files_ready()) {
+		r = files_read_all(path, &buf, size);
+		if (r == 0) {
+			*data = exec_keep_loaded(path, buf, *size);
+			return *data ? 0 : FOMOS_E_NOMEM;
+		}
+		if (r == FOMOS_E_NOTFOUND)
+			return r;
+		klog("exec: reading %s from the disk failed (%d); using the copy loaded at boot\n", path, r);
+	}
 	f = exec_find_file(path);
-	if (!f) {
+	if (!f)
+		return FOMOS_E_NOTFOUND;
+	*data = f->data;
+	*size = f->size;
+	return 0;
+}
+
+int64_t exec_run_name(const char *name, const struct app_opts *opts)
+{
+	char path[BOOT_PATH_MAX];
+	const uint8_t *data;
+	uint64_t size;
+	int r = exec_app_file(name, path, &data, &size);
+
+	if (r == FOMOS_E_NOTFOUND) {
 		exec_fail("%s: no such app (%s not found)", name, path);
 		return -1;
 	}
-	return exec_start(path, f->data, f->size, opts);
+	if (r < 0) {
+		exec_fail("%s: cannot read %s (error %d)", name, path, r);
+		return -1;
+	}
+	return exec_start(path, data, size, opts);
 }
 
 static void exec_init_report(void *arg, const char *msg)
@@ -639,8 +721,17 @@ void exec_start_init(void)
 		return;
 	}
 	n = init_parse((const char *)f->data, f->size, entries, ARRAY_LEN(entries), exec_init_report, NULL);
-	for (i = 0; i < n; i++)
-		exec_run_name(entries[i].name, &entries[i].opts);
+	for (i = 0; i < n; i++) {
+		struct app *a;
+
+		for (a = exec_apps; a; a = a->next)
+			if (a->state == APP_RUNNING && !strcmp(a->name, entries[i].name))
+				break;
+		if (a)
+			klog("exec: %s is running already (resumed), not started again\n", a->name);
+		else
+			exec_run_name(entries[i].name, &entries[i].opts);
+	}
 }
 
 /* --- running ------------------------------------------------------------------ */
@@ -937,6 +1028,7 @@ uint32_t exec_once(uint64_t *next_wake_tsc)
 	drivers_poll();
 	exec_clicks();
 	called = exec_round(next_wake_tsc);
+	exec_snap_poll();
 	now = rdtsc();
 
 	/* Polling the UART is an I/O port access (slow, very slow under TCG):
@@ -946,6 +1038,9 @@ uint32_t exec_once(uint64_t *next_wake_tsc)
 		next_chores = now + exec_tsc_per_ms;
 		monitor_poll();
 		inputhub_tick(now);
+		/* Disk work for the apps, in slices: the executor never waits
+		 * long for the disk. */
+		files_poll(500000);
 		exec_frame();
 	}
 	return called;

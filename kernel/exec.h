@@ -69,6 +69,10 @@ const char *exec_last_error(void);
 
 /* The files efi/ loaded; apps are looked up there by name. */
 void exec_set_files(const struct boot_file *files, uint32_t count);
+/* The file of app NAME: /fomos/apps/NAME.app from the disk if there is one
+ * we can read, else the copy efi/ loaded.  path gets its path.  0, or
+ * FOMOS_E_NOTFOUND / another FOMOS_E_*.  The bytes stay valid for good. */
+int exec_app_file(const char *name, char *path, const uint8_t **data, uint64_t *size);
 /* Starts /fomos/apps/NAME.app.  Returns its pid or -1 (after a log line). */
 int64_t exec_run_name(const char *name, const struct app_opts *opts);
 /* Starts every app /fomos/init lists, in order. */
@@ -91,6 +95,16 @@ void exec_set_protection(int on);
 void exec_forget_ended(void);	/* drops the records of ended apps (ps forgets them) */
 
 uint32_t exec_list(struct exec_info *out, uint32_t max);
+
+/* Snapshots (kernel/exec_snap.c).  exec_snap_request asks for a save of
+ * every running app to /fomos/state/ after the current round (suspend:
+ * then power off); -1 if there is no writable boot disk.  exec_snap_poll
+ * does it (the executor calls it between rounds).  exec_snap_resume, at
+ * boot before /fomos/init, brings back the newest valid snapshot's apps
+ * (enabled = 0: only reports what is there); returns how many. */
+int exec_snap_request(int suspend);
+void exec_snap_poll(void);
+uint32_t exec_snap_resume(int enabled);
 uint32_t exec_running(void);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include "acpi.h"
 #include "bench.h"
+#include "files.h"
 #include "bench_disk.h"
 #include "boot.h"
 #include "console.h"
@@ -101,6 +102,7 @@ static void main_on_own_stack(void *arg)
 	cpu_sti();
 	inputhub_init(bi->fb.width, bi->fb.height, bi->cfg.keymap);
 	drivers_init();
+	files_init();
 
 	uint64_t ns = timer_ns();
 	klog("kernel: ready in %llu.%llu ms\n", ns / 1000000, ns / 100000 % 10);
@@ -110,6 +112,7 @@ static void main_on_own_stack(void *arg)
 		bench_disk_ovmf(&bi->diskbench);
 		bench_run();
 	}
+	exec_snap_resume(bi->cfg.resume);
 	exec_start_init();
 	exec_loop();
 }

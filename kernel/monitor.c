@@ -129,6 +129,22 @@ static void mon_kill(struct cmd_out *o, const char *arg)
 		cmd_printf(o, "kill: no running app with pid %llu\n", pid);
 }
 
+static void mon_save(struct cmd_out *o, const char *arg)
+{
+	if (exec_snap_request(0) < 0)
+		cmd_printf(o, "save: no writable boot disk, nothing saved\n");
+	else
+		cmd_printf(o, "saving %u apps to /fomos/state/ (the log says when it is done)\n", exec_running());
+}
+
+static void mon_suspend(struct cmd_out *o, const char *arg)
+{
+	if (exec_snap_request(1) < 0)
+		cmd_printf(o, "suspend: no writable boot disk, nothing saved, not powering off\n");
+	else
+		cmd_printf(o, "saving %u apps to /fomos/state/, then powering off\n", exec_running());
+}
+
 static void mon_lspci(struct cmd_out *o, const char *arg)
 {
 	char line[96];
@@ -165,6 +181,8 @@ static const struct {
 	{ "kill", mon_kill, "kill PID: end an app" },
 	{ "lspci", mon_lspci, "the PCI functions and their drivers" },
 	{ "disk", blk_cmd, "disk [sum NAME [FIRST COUNT] | wtest NAME]: disks, checksums, a write test" },
+	{ "save", mon_save, "save every running app to /fomos/state/ (resumed at the next boot)" },
+	{ "suspend", mon_suspend, "save, then power off" },
 	{ "shutdown", mon_shutdown, "power off (ACPI S5)" },
 	{ "reboot", mon_reboot, "reset the machine" },
 };

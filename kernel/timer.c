@@ -133,6 +133,18 @@ uint64_t timer_tsc_to_ns(uint64_t tsc)
 }
 uint64_t timer_ticks(void) { return timer_tick_count; }
 
+void timer_advance_to(uint64_t ns)
+{
+	uint64_t now = timer_ns(), d;
+
+	if (!timer_hz || ns <= now)
+		return;
+	d = ns - now;
+	/* Moving the zero back moves every later reading forward, the same for
+	 * timer_ns() and timer_tsc_to_ns(). */
+	timer_tsc0 -= d / 1000000000ull * timer_hz + d % 1000000000ull * timer_hz / 1000000000ull;
+}
+
 static void (*timer_tick_hook)(struct trap_frame *f);
 
 void timer_set_tick_hook(void (*fn)(struct trap_frame *f))

@@ -17,6 +17,9 @@ int timer_init(uint64_t tsc0);
 uint64_t timer_ns(void);		/* monotonic, since efi_main */
 uint64_t timer_tsc_hz(void);
 uint64_t timer_tsc_to_ns(uint64_t tsc);	/* an rdtsc value as timer_ns() time, fast */
+/* Resuming saved apps: the clock jumps forward to ns if it is behind, so
+ * that time never goes back for them (no effect if it is ahead). */
+void timer_advance_to(uint64_t ns);
 uint64_t timer_tsc_delta_ns(uint64_t ticks);	/* a TSC interval in ns */
 uint64_t timer_ticks(void);		/* periodic interrupts so far */
 void timer_delay_ns(uint64_t ns);	/* busy wait */

@@ -61,11 +61,15 @@ class Machine:
     memory and machine go to -m and -machine; cfg (str or bytes) replaces
     /fomos/boot.cfg on the copy; resolution ('1024x768' or (w, h)) appends a
     resolution= line to it; extra_args go last on QEMU's command line;
-    vga=False boots with no display device at all.
+    vga=False boots with no display device at all.  image: boot this disk
+    image as it is (e.g. the one an earlier Machine left in its directory,
+    `machine.image`) instead of a fresh copy of build/esp.img; cfg and files
+    still go into it.
     """
 
     def __init__(self, tmp_path, memory='256M', machine='q35', cfg=None,
-                 resolution=None, extra_args=(), vga=True, files=None, input_devices=True):
+                 resolution=None, extra_args=(), vga=True, files=None, input_devices=True,
+                 image=None):
         self.dir = Path(tmp_path)
         self.memory, self.machine = memory, machine
         self.cfg = cfg.encode() if isinstance(cfg, str) else cfg
@@ -88,6 +92,8 @@ class Machine:
         self.serial_log = self.dir / 'serial.log'
         self.qemu_log = self.dir / 'qemu.log'
         self.proc = None
+        self.given_image = Path(image) if image else None
+        self.image = self.given_image or self.dir / 'esp.img'
         self._text = ''
         self._decoder = codecs.getincrementaldecoder('utf-8')('replace')
         self._pos = 0  # wait_for searches from here
@@ -119,8 +125,9 @@ class Machine:
         if not ESP.exists():
             raise FileNotFoundError(f'{ESP} is missing: run ninja first')
         self.dir.mkdir(parents=True, exist_ok=True)
-        img = self.dir / 'esp.img'
-        shutil.copyfile(ESP, img)
+        img = self.image
+        if self.given_image is None:
+            shutil.copyfile(ESP, img)
         if self.cfg is not None:
             cfg = self.dir / 'boot.cfg'
             cfg.write_bytes(self.cfg)

@@ -30,6 +30,7 @@ void fmt_truncates_and_returns_the_full_length(void);
 void fmt_unknown_conversion_is_shown_not_skipped(void);
 /* test_cfg.c */
 void cfg_defaults_zero_everything(void);
+void cfg_resume_no_turns_resuming_off(void);
 void cfg_sets_resolution_and_fault_with_spaces_comments_and_crlf(void);
 void cfg_garbled_line_is_reported_and_rest_applies(void);
 void cfg_unknown_key_is_reported_with_its_line_number(void);
@@ -109,6 +110,9 @@ void appfile_checks_stay_inside_files_cut_at_every_length(void);
 void appfile_random_damage_is_refused_or_stays_in_the_image(void);
 void appfile_hello_built_by_the_sdk_is_accepted(void);
 void appfile_sdk_pointer_tables_are_relocated_for_the_home(void);
+/* test_abi.c */
+void abi_v1_fields_have_not_moved(void);
+void abi_structs_only_grow(void);
 /* test_initfile.c */
 void init_lists_apps_in_order_with_their_options(void);
 void init_skips_comments_and_blank_lines_and_reads_crlf_and_tabs(void);
@@ -179,8 +183,36 @@ void input_move_queues_the_raw_delta_per_axis_that_moved(void);
 void input_pointer_is_clamped_at_all_four_edges(void);
 void input_warp_queues_the_motion_it_amounts_to(void);
 void input_wheel_queues_its_clicks(void);
+/* test_wm.c */
+void wm_bands_never_interleave_whatever_the_order_of_adds(void);
+void wm_stack_refuses_the_layer_past_its_capacity(void);
+void wm_hit_skips_nofocus_transparent_and_outside_pixels(void);
+void wm_click_raises_what_it_lands_on_and_only_that(void);
+void wm_band_follows_the_window_flags(void);
 
 void init_budget_and_restart_options_parse_and_bad_budgets_are_refused(void);
+/* test_snapshot.c */
+void snapshot_round_trip_gives_back_every_app_field_and_region_byte(void);
+void snapshot_sum_is_the_same_however_the_bytes_are_split(void);
+void snapshot_cut_at_every_length_is_refused_as_truncated(void);
+void snapshot_every_single_bit_flip_is_refused(void);
+void snapshot_refusals_say_what_is_wrong(void);
+void snapshot_writer_refuses_apps_and_regions_the_reader_would_refuse(void);
+void snapshot_load_takes_the_newest_valid_slot_and_save_the_other_even_across_wrap(void);
+void snapshot_power_cut_during_a_save_leaves_the_previous_snapshot_loadable(void);
+/* test_fat.c */
+void fat_mounts_a_fresh_volume_and_counts_its_free_space(void);
+void fat_long_names_round_trip_with_checksum_and_a_unique_short_name(void);
+void fat_folder_grows_past_one_cluster_with_many_files(void);
+void fat_file_grows_over_many_clusters_and_reads_back(void);
+void fat_delete_frees_clusters_for_reuse_and_refuses_full_folders(void);
+void fat_writes_data_then_fat_then_folder_entries(void);
+void fat_corrupt_boot_sectors_are_refused_with_a_reason(void);
+void fat_chain_loops_and_wild_clusters_are_reported_not_followed(void);
+void fat_finds_volumes_raw_and_in_mbr_and_gpt_partitions(void);
+void fat_read_only_volume_reads_but_refuses_writes(void);
+void fpath_turns_app_paths_into_their_data_folder(void);
+void fpath_refuses_escapes_and_names_fat_forbids(void);
 /* test_appmem.c */
 void appmem_grows_the_arena_on_demand_and_stops_at_the_quota(void);
 void appmem_refuses_foreign_and_double_frees_with_a_reason(void);
@@ -207,6 +239,7 @@ static const struct unit_test {
 	T(fmt_truncates_and_returns_the_full_length),
 	T(fmt_unknown_conversion_is_shown_not_skipped),
 	T(cfg_defaults_zero_everything),
+	T(cfg_resume_no_turns_resuming_off),
 	T(cfg_sets_resolution_and_fault_with_spaces_comments_and_crlf),
 	T(cfg_garbled_line_is_reported_and_rest_applies),
 	T(cfg_unknown_key_is_reported_with_its_line_number),
@@ -280,6 +313,8 @@ static const struct unit_test {
 	T(appfile_random_damage_is_refused_or_stays_in_the_image),
 	T(appfile_hello_built_by_the_sdk_is_accepted),
 	T(appfile_sdk_pointer_tables_are_relocated_for_the_home),
+	T(abi_v1_fields_have_not_moved),
+	T(abi_structs_only_grow),
 	T(init_lists_apps_in_order_with_their_options),
 	T(init_skips_comments_and_blank_lines_and_reads_crlf_and_tabs),
 	T(init_last_line_needs_no_newline),
@@ -352,9 +387,34 @@ static const struct unit_test {
 	T(input_pointer_is_clamped_at_all_four_edges),
 	T(input_warp_queues_the_motion_it_amounts_to),
 	T(input_wheel_queues_its_clicks),
+	T(wm_bands_never_interleave_whatever_the_order_of_adds),
+	T(wm_stack_refuses_the_layer_past_its_capacity),
+	T(wm_hit_skips_nofocus_transparent_and_outside_pixels),
+	T(wm_click_raises_what_it_lands_on_and_only_that),
+	T(wm_band_follows_the_window_flags),
 	T(init_budget_and_restart_options_parse_and_bad_budgets_are_refused),
 	T(appmem_grows_the_arena_on_demand_and_stops_at_the_quota),
 	T(appmem_refuses_foreign_and_double_frees_with_a_reason),
+	T(snapshot_round_trip_gives_back_every_app_field_and_region_byte),
+	T(snapshot_sum_is_the_same_however_the_bytes_are_split),
+	T(snapshot_cut_at_every_length_is_refused_as_truncated),
+	T(snapshot_every_single_bit_flip_is_refused),
+	T(snapshot_refusals_say_what_is_wrong),
+	T(snapshot_writer_refuses_apps_and_regions_the_reader_would_refuse),
+	T(snapshot_load_takes_the_newest_valid_slot_and_save_the_other_even_across_wrap),
+	T(snapshot_power_cut_during_a_save_leaves_the_previous_snapshot_loadable),
+	T(fat_mounts_a_fresh_volume_and_counts_its_free_space),
+	T(fat_long_names_round_trip_with_checksum_and_a_unique_short_name),
+	T(fat_folder_grows_past_one_cluster_with_many_files),
+	T(fat_file_grows_over_many_clusters_and_reads_back),
+	T(fat_delete_frees_clusters_for_reuse_and_refuses_full_folders),
+	T(fat_writes_data_then_fat_then_folder_entries),
+	T(fat_corrupt_boot_sectors_are_refused_with_a_reason),
+	T(fat_chain_loops_and_wild_clusters_are_reported_not_followed),
+	T(fat_finds_volumes_raw_and_in_mbr_and_gpt_partitions),
+	T(fat_read_only_volume_reads_but_refuses_writes),
+	T(fpath_turns_app_paths_into_their_data_folder),
+	T(fpath_refuses_escapes_and_names_fat_forbids),
 };
 
 jmp_buf *unit_panic_catch;

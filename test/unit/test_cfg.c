@@ -42,6 +42,22 @@ cfg_defaults_zero_everything(void)
 	CHECK_EQ_U64(cfg.height, 0);
 	for (size_t i = 0; i < sizeof(cfg.fault); i++)
 		CHECK_EQ_U64(cfg.fault[i], 0);
+	CHECK_EQ_U64(cfg.resume, 1);	/* saved apps come back unless told otherwise */
+}
+
+void
+cfg_resume_no_turns_resuming_off(void)
+{
+	struct boot_cfg cfg;
+	struct heard h;
+
+	cfg_defaults(&cfg);
+	CHECK_EQ_U64(parse(&cfg, &h, "resume=no\n"), 0);
+	CHECK_EQ_U64(cfg.resume, 0);
+	CHECK_EQ_U64(parse(&cfg, &h, "resume = yes\n"), 0);
+	CHECK_EQ_U64(cfg.resume, 1);
+	CHECK_EQ_U64(parse(&cfg, &h, "resume=later\n"), 1);
+	CHECK_EQ_U64(cfg.resume, 1);
 }
 
 void
