@@ -24,22 +24,23 @@ struct compose_layer {
 	struct compose_rect content;
 };
 
-/* src over dst; the result is opaque. */
+/* src over dst; the result is opaque.  Exact: each channel is
+ * (s * a + d * (255 - a)) / 255, rounded.  Red and blue are computed
+ * together in the two 16-bit halves of one word, green alone: each
+ * product fits in 16 bits, so the halves never spill into each other. */
 static inline uint32_t compose_over(uint32_t dst, uint32_t src)
 {
-	uint32_t a = src >> 24, na = 255 - a, out = 0xff000000u;
-	int shift;
+	uint32_t a = src >> 24, na = 255 - a, rb, g;
 
 	if (a == 255)
 		return src;
 	if (a == 0)
 		return dst | 0xff000000u;
-	for (shift = 0; shift < 24; shift += 8) {
-		uint32_t x = ((src >> shift) & 0xff) * a + ((dst >> shift) & 0xff) * na + 128;
-
-		out |= ((x + (x >> 8)) >> 8) << shift;	/* x / 255, rounded */
-	}
-	return out;
+	rb = (src & 0xff00ffu) * a + (dst & 0xff00ffu) * na + 0x800080u;
+	rb = ((rb + ((rb >> 8) & 0xff00ffu)) >> 8) & 0xff00ffu;
+	g = (src & 0xff00u) * a + (dst & 0xff00u) * na + 0x8000u;
+	g = ((g + ((g >> 8) & 0xff00u)) >> 8) & 0xff00u;
+	return 0xff000000u | rb | g;
 }
 
 /* Intersection of a and b; empty (x0 >= x1 or y0 >= y1) if none. */

@@ -141,6 +141,7 @@ void compose_empty_or_offscreen_rectangle_writes_nothing(void);
 void compose_only_a_layers_content_is_drawn(void);
 void compose_content_past_the_layer_edge_still_gets_background(void);
 void compose_random_scenes_match_the_reference(void);
+void compose_many_overlapping_opaque_windows_match_the_reference(void);
 void compose_clip_union_and_empty_do_rectangle_arithmetic(void);
 
 /* test_keymap.c, test_serin.c, test_input.c */
@@ -341,6 +342,7 @@ static const struct unit_test {
 	T(compose_only_a_layers_content_is_drawn),
 	T(compose_content_past_the_layer_edge_still_gets_background),
 	T(compose_random_scenes_match_the_reference),
+	T(compose_many_overlapping_opaque_windows_match_the_reference),
 	T(compose_clip_union_and_empty_do_rectangle_arithmetic),
 	T(virtq_places_rings_where_the_device_expects_them),
 	T(virtq_request_chains_are_seen_by_the_device_only_after_publish),

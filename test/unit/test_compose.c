@@ -439,3 +439,32 @@ compose_clip_union_and_empty_do_rectangle_arithmetic(void)
 	CHECK(r.x0 == 5 && r.y0 == -3 && r.x1 == 20 && r.y1 == 6);
 	CHECK(compose_empty(compose_union(none, none)));
 }
+
+/* compose hides what opaque layers cover, cutting each row into fragments:
+ * many small opaque windows over see-through ones (more holes than it keeps
+ * fragments for, so the fallback path runs too) still match the reference. */
+void
+compose_many_overlapping_opaque_windows_match_the_reference(void)
+{
+	int bad_scenes = 0;
+
+	rng = 77;
+	for (int iter = 0; iter < 60; iter++) {
+		uint32_t w = 200 + rand32() % 50, h = 20 + rand32() % 10, n = 100 + rand32() % 60;
+		struct compose_layer ls[160];
+		const struct compose_layer *p[160];
+
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t lw = 1 + rand32() % (i < 3 ? 250 : 6), lh = 1 + rand32() % 30;
+
+			ls[i] = layer(lw, lh, lw, (int32_t)(rand32() % 250) - 3, (int32_t)(rand32() % 30) - 5,
+			    i % 3 != 0);
+			p[i] = &ls[i];
+		}
+		bad_scenes += compare_scene(w, h, w, p, n, (struct compose_rect){ 0, 0, (int32_t)w, (int32_t)h },
+		    0xff102030u) != 0;
+		for (uint32_t i = 0; i < n; i++)
+			free((void *)ls[i].pixels);
+	}
+	CHECK_EQ_U64(bad_scenes, 0);
+}
