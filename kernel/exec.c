@@ -426,7 +426,8 @@ static FOMOS_CALL uint32_t exec_term_read(char *buf, uint32_t cap)
 		exec_misuse(a, "term_read", buf);
 		return 0;
 	}
-	monitor_claim(a->pid);
+	if (!monitor_claim(a->pid))
+		return 0;	/* another app's terminal */
 	return monitor_term_read(buf, cap);
 }
 

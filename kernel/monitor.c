@@ -257,13 +257,16 @@ void monitor_start(void)
 	cmd_printf(&mon_terminal, "> ");
 }
 
-void monitor_claim(uint64_t pid)
+int monitor_claim(uint64_t pid)
 {
 	if (term.owner == pid)
-		return;
+		return 1;
+	if (term.owner)
+		return 0;	/* the first owner keeps it until it ends */
 	term.owner = pid;
 	term.head = term.tail = 0;
 	mon_len = 0;
+	return 1;
 }
 
 void monitor_release(uint64_t pid)

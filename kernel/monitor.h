@@ -13,9 +13,9 @@ void monitor_poll(void);	/* reads what serial received; runs whole lines */
  * command. */
 int64_t monitor_system(const char *line, uint32_t len, char *out, uint32_t cap);
 
-/* ctx->term_read(): the app `pid` takes the serial line; until
- * monitor_release(pid), serial bytes queue for monitor_term_read(). */
-void monitor_claim(uint64_t pid);
+/* ctx->term_read(): the app `pid` takes the serial line if nobody has it;
+ * until monitor_release(pid), serial bytes queue for monitor_term_read(). */
+int monitor_claim(uint64_t pid);	/* 1: pid owns it (now), 0: another app does */
 void monitor_release(uint64_t pid);
 uint32_t monitor_term_read(char *buf, uint32_t cap);
 

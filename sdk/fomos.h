@@ -112,8 +112,9 @@ struct fomos_ctx {
 	 * may refuse everything: that is how a sandbox takes the system away. */
 	int64_t (FOMOS_CALL *system)(const char *line, uint32_t len, char *out, uint32_t cap);
 	/* The serial line as a terminal.  The first term_read() makes this app
-	 * the serial line's owner: while it runs, bytes typed there come only to
-	 * it (VT100 bytes as sent, not key events) and the kernel's own serial
+	 * the serial line's owner, unless another app owns it (then it reads 0
+	 * bytes until that app ends): while it runs, bytes typed there come only
+	 * to it (VT100 bytes as sent, not key events) and the kernel's own serial
 	 * command line steps aside.  Returns how many bytes it copied (0: none). */
 	uint32_t (FOMOS_CALL *term_read)(char *buf, uint32_t cap);
 	void (FOMOS_CALL *term_write)(const char *text, uint32_t len);

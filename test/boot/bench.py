@@ -8,6 +8,7 @@ collects the `bench:` lines and lays them out as a table.
 """
 
 import datetime
+import os
 import platform
 import re
 import subprocess
@@ -55,6 +56,49 @@ def input_latency(keys=200):
             return [int(g) for g in r.groups()]
 
 
+def qemu_cpu_seconds(pid):
+    """User + system CPU time QEMU has used so far, from /proc."""
+    fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+    return ticks / os.sysconf('SC_CLK_TCK')
+
+
+def idle_desktop_cpu(seconds=10):
+    """Boots the desktop (/fomos/init as shipped), waits until the wallpaper
+    is drawn and the console is up, then measures the CPU time the QEMU
+    process uses over `seconds` of nobody touching anything."""
+    with tempfile.TemporaryDirectory(prefix='fomos-bench-') as d:
+        with Machine(Path(d), memory='512M') as m:
+            m.wait_for(r'background: .* drawn on the', timeout=120)
+            m.wait_for(r'(?m)^> ', timeout=60)
+            time.sleep(2)  # let the first frames and the log settle before measuring
+            t0, c0 = time.monotonic(), qemu_cpu_seconds(m.proc.pid)
+            time.sleep(seconds)  # the measurement interval itself
+            t1, c1 = time.monotonic(), qemu_cpu_seconds(m.proc.pid)
+            return (c1 - c0) / (t1 - t0) * 100, t1 - t0
+
+
+def idle_lines(result):
+    percent, seconds = result
+    return ['', f'Idle desktop (wallpaper, console, cursor; nothing moves): the QEMU process used',
+            f'{percent:.1f}% of one host core over {seconds:.1f} s (aim: under 10%).']
+
+
+def compositor_lines(text):
+    m = re.search(r'bench: compositor: frame=(\d+)x(\d+) windows=\S+ memcpy_us=(\d+) full_us=(\d+) '
+                  r'small_us=(\d+) full/memcpy=([\d.]+) small/memcpy=([\d.]+)', text)
+    if not m:
+        return []
+    return ['', f'Compositor, one {m[1]}x{m[2]} frame: a wallpaper, two opaque windows, one',
+            'half-transparent window and a cursor, all overlapping (kernel/compose.c),',
+            'next to one plain memcpy of a whole frame in the same boot:', '',
+            '| memcpy of a frame | full frame composed | 24x32 damage composed |',
+            '|------------------:|--------------------:|----------------------:|',
+            f'| {int(m[3]) / 1000:.2f} ms | {int(m[4]) / 1000:.2f} ms ({m[6]}x) | '
+            f'{int(m[5]) / 1000:.3f} ms ({m[7]}x) |',
+            '(aims: a full frame within 3x of the memcpy, a small damage under 0.1x)']
+
+
 def latency_lines(result):
     keys, median, p99, top = result
     return ['', 'Input latency: from the device interrupt announcing a key to the app',
@@ -85,7 +129,7 @@ def table(text):
                 f'| {prot[1]:>4} | {prot[2]:>12} | {prot[3]:>14} |']
     others = [line for line in text.splitlines()
               if line.startswith('bench: ') and 'app calls:' not in line
-              and 'protection:' not in line
+              and 'protection:' not in line and 'compositor:' not in line
               and line not in ('bench: start', 'bench: done')]
     if others:
         out += [''] + others
@@ -97,7 +141,9 @@ def main():
     text = run()
     lines = [f'Fomos benchmarks, {datetime.date.today()}',
              f'{qemu_version()}, TCG, host CPU: {host_cpu()}', ''] + table(text)
+    lines += compositor_lines(text)
     lines += latency_lines(input_latency())
+    lines += idle_lines(idle_desktop_cpu())
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text('\n'.join(lines) + '\n')
     print('\n'.join(lines))

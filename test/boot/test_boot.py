@@ -9,17 +9,28 @@ import subprocess
 
 import pytest
 
+import conftest
+
 from qemu import ROOT
 
 from console import (DEFAULT_MODE, FB, MEM, READY, TSC, assert_on_screen,
                      boot_to_prompt, command, logged, mib, screen_text)
 
 
+# These tests look at the kernel's own console, the bottom layer of the
+# screen: they boot without the desktop (whose wallpaper covers it) and
+# talk to the kernel's serial command line, not to the console app.
+NO_DESKTOP = {'/fomos/init': b'hello\n'}
+
+
 @pytest.fixture(scope='module')
-def booted(shared_machine):
-    """The shared default boot (256M, q35), at its first prompt."""
-    boot_to_prompt(shared_machine)
-    return shared_machine
+def booted(tmp_path_factory):
+    """One boot shared by the tests that only look (256M, q35), at its
+    first prompt."""
+    m = conftest.start(tmp_path_factory.mktemp('shared'), {'files': NO_DESKTOP})
+    boot_to_prompt(m)
+    yield m
+    conftest.stop(m, False)
 
 
 # --- the boot log ------------------------------------------------------------------
@@ -108,7 +119,7 @@ def test_garbled_boot_cfg_is_reported_and_boot_goes_on(machine):
 
 @pytest.mark.parametrize('width,height', [(1024, 768), (1920, 1080)])
 def test_resolution_from_boot_cfg_sets_the_screen_mode(machine, width, height):
-    m = machine(resolution=f'{width}x{height}')
+    m = machine(resolution=f'{width}x{height}', files=NO_DESKTOP)
     boot_to_prompt(m)
     fb = logged(m, FB)
     assert (int(fb.group(1)), int(fb.group(2))) == (width, height)

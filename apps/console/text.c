@@ -1,0 +1,266 @@
+/*
+ * The console's text: a ring of lines (the screen and its scrollback), the
+ * command line shown at the end of it, and drawing.
+ *
+ * Drawing compares what each cell should show with shown[], what the
+ * surface has, and redraws only cells that differ; the compositor is told
+ * the one rectangle around them.  An idle console therefore draws nothing,
+ * and a typed character costs two cells (it and the cursor).
+ */
+#include "console.h"
+
+static uint16_t *line_at(struct con *c, uint64_t n)
+{
+	return c->lines[n % CON_LINES];
+}
+
+static void line_clear(struct con *c, uint64_t n)
+{
+	uint16_t *l = line_at(c, n), blank = (uint16_t)font_glyph(&c->font, ' ');
+	uint32_t i;
+
+	for (i = 0; i < CON_COLS_MAX; i++)
+		l[i] = blank;
+}
+
+static void newline(struct con *c)
+{
+	c->total++;
+	line_clear(c, c->total - 1);
+	c->col = 0;
+}
+
+static void put_cp(struct con *c, uint32_t cp)
+{
+	if (cp == '\n') {
+		newline(c);
+		return;
+	}
+	if (cp == '\t') {
+		do
+			put_cp(c, ' ');
+		while (c->col % 8 && c->col < c->cols);
+		return;
+	}
+	if (cp < 0x20 || cp == 0x7f)
+		return;		/* CR and other controls: answers are plain lines */
+	if (c->col >= c->cols)
+		newline(c);
+	line_at(c, c->total - 1)[c->col++] = (uint16_t)font_glyph(&c->font, cp);
+}
+
+void text_init(struct con *c)
+{
+	c->total = 1;
+	c->col = 0;
+	line_clear(c, 0);
+	text_invalidate(c);
+}
+
+void text_invalidate(struct con *c)
+{
+	uint32_t i;
+
+	for (i = 0; i < CON_ROWS_MAX * CON_COLS_MAX; i++)
+		c->shown[i] = CELL_NONE;
+	c->text_dirty = 1;
+}
+
+void serial_flush(struct fomos_ctx *ctx, struct con *c)
+{
+	if (c->serial_len)
+		ctx->term_write(c->serial, c->serial_len);
+	c->serial_len = 0;
+}
+
+void serial_put(struct fomos_ctx *ctx, struct con *c, const char *s, uint32_t n)
+{
+	while (n) {
+		uint32_t room = CON_SERIAL_MAX - c->serial_len, k = n < room ? n : room;
+
+		memcpy(c->serial + c->serial_len, s, k);
+		c->serial_len += k;
+		s += k;
+		n -= k;
+		if (c->serial_len == CON_SERIAL_MAX)
+			serial_flush(ctx, c);
+	}
+}
+
+/* Output, to the window and the serial line.  UTF-8; a byte that starts no
+ * valid character shows as '?'.  (The kernel's serial driver turns each LF
+ * into CR LF.) */
+void text_write(struct fomos_ctx *ctx, struct con *c, const char *s, uint32_t n)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	uint32_t i = 0;
+
+	while (i < n) {
+		uint32_t cp = p[i], more = 0, k;
+
+		if (cp >= 0xc0 && cp < 0xe0)
+			more = 1, cp &= 0x1f;
+		else if (cp >= 0xe0 && cp < 0xf0)
+			more = 2, cp &= 0x0f;
+		else if (cp >= 0xf0 && cp < 0xf8)
+			more = 3, cp &= 0x07;
+		else if (cp >= 0x80)
+			cp = '?';
+		for (k = 1; k <= more; k++) {
+			if (i + k >= n || (p[i + k] & 0xc0) != 0x80) {
+				cp = '?';
+				more = k - 1;
+				break;
+			}
+			cp = cp << 6 | (p[i + k] & 0x3f);
+		}
+		serial_put(ctx, c, s + i, 1 + more);
+		put_cp(c, cp);
+		i += 1 + more;
+	}
+	c->text_dirty = 1;
+}
+
+void text_puts(struct fomos_ctx *ctx, struct con *c, const char *s)
+{
+	uint32_t n = 0;
+
+	while (s[n])
+		n++;
+	text_write(ctx, c, s, n);
+}
+
+void text_clear(struct fomos_ctx *ctx, struct con *c)
+{
+	c->scroll = 0;
+	text_init(c);
+	/* Then a line end: "> " at the start of a line is what a program
+	 * driving the serial line (the boot tests) waits for. */
+	serial_put(ctx, c, "\x1b[H\x1b[2J\n", 8);
+}
+
+/* Lays the prompt and the line being edited out from the start of
+ * edit_line, wrapping at the window's width, and places the cursor. */
+void text_edit_show(struct con *c)
+{
+	uint32_t n = 2 + c->len, cols = c->cols, i, pos = 2 + c->cur;
+	uint64_t need = n / cols + 1;
+
+	for (i = 0; i < need; i++)
+		line_clear(c, c->edit_line + i);
+	c->total = c->edit_line + need;
+	for (i = 0; i < n; i++) {
+		uint32_t cp = i < 2 ? (uint32_t)"> "[i] : c->buf[i - 2];
+
+		line_at(c, c->edit_line + i / cols)[i % cols] = (uint16_t)(font_glyph(&c->font, cp) | LINE_INPUT);
+	}
+	c->col = n % cols;
+	c->cursor_line = c->edit_line + pos / cols;
+	c->cursor_col = pos % cols;
+	c->text_dirty = 1;
+}
+
+static uint32_t scroll_max(const struct con *c)
+{
+	uint64_t avail = c->total < CON_LINES ? c->total : CON_LINES;
+
+	return avail > c->rows ? (uint32_t)(avail - c->rows) : 0;
+}
+
+/* Scrolls back (lines > 0) or forward, within what the ring still holds. */
+void text_scroll(struct con *c, int32_t lines)
+{
+	int64_t s = (int64_t)c->scroll + lines, max = scroll_max(c);
+
+	s = s < 0 ? 0 : s > max ? max : s;
+	if ((uint32_t)s != c->scroll) {
+		c->scroll = (uint32_t)s;
+		c->text_dirty = 1;
+	}
+}
+
+void draw_glyph(struct fomos_ctx *ctx, const struct con_font *f, int32_t x, int32_t y,
+    uint32_t glyph, uint32_t fg, uint32_t bg)
+{
+	const uint8_t *g = f->glyphs + (uint64_t)(glyph < f->count ? glyph : 0) * f->glyph_bytes;
+	uint32_t *row, gx, gy;
+
+	if (!ctx->fb.pixels || x < 0 || y < 0 || x + f->width > ctx->fb.width ||
+	    y + f->height > ctx->fb.height)
+		return;
+	row = ctx->fb.pixels + (uint64_t)y * ctx->fb.stride + x;
+	for (gy = 0; gy < f->height; gy++, g += f->row_bytes, row += ctx->fb.stride)
+		for (gx = 0; gx < f->width; gx++)
+			row[gx] = g[gx >> 3] & (0x80 >> (gx & 7)) ? fg : bg;
+}
+
+static void draw_cell(struct fomos_ctx *ctx, struct con *c, uint32_t r, uint32_t col, uint32_t cell,
+    uint32_t blank)
+{
+	const struct con_font *f = &c->font;
+	int32_t x = CON_TEXT_X + col * f->width, y = CON_TEXT_Y(f) + r * f->height;
+	uint32_t fg = cell & CELL_INPUT ? CON_FG_INPUT : CON_FG, bg = CON_BG, i;
+
+	if ((cell & (CELL_CURSOR | CELL_FOCUS)) == (CELL_CURSOR | CELL_FOCUS))
+		fg = CON_BG, bg = CON_CURSOR;
+	if (cell == blank && ctx->fb.pixels && x + f->width <= ctx->fb.width &&
+	    y + f->height <= ctx->fb.height) {
+		uint32_t *p = ctx->fb.pixels + (uint64_t)y * ctx->fb.stride + x, j;
+
+		for (i = 0; i < f->height; i++, p += ctx->fb.stride)
+			for (j = 0; j < f->width; j++)
+				p[j] = bg;
+	} else {
+		draw_glyph(ctx, f, x, y, CELL_GLYPH(cell), fg, bg);
+	}
+	if ((cell & (CELL_CURSOR | CELL_FOCUS)) == CELL_CURSOR && ctx->fb.pixels) {
+		/* Unfocused: an underline, so the window still shows where typing goes. */
+		uint32_t *p = ctx->fb.pixels + (uint64_t)(y + f->height - 2) * ctx->fb.stride + x;
+
+		for (i = 0; i < f->width; i++)
+			p[i] = p[i + ctx->fb.stride] = CON_CURSOR;
+	}
+}
+
+/* Redraws the cells that changed and damages the rectangle around them. */
+void text_draw(struct fomos_ctx *ctx, struct con *c)
+{
+	uint64_t avail = c->total < CON_LINES ? c->total : CON_LINES;
+	int64_t top = (int64_t)c->total - c->rows - c->scroll;
+	uint32_t blank = font_glyph(&c->font, ' '), r, col;
+	uint32_t x0 = c->cols, y0 = c->rows, x1 = 0, y1 = 0, drawn = 0;
+
+	if (!c->text_dirty)
+		return;
+	c->text_dirty = 0;
+	if (c->scroll > scroll_max(c))
+		c->scroll = scroll_max(c);
+	if (top < (int64_t)(c->total - avail))
+		top = (int64_t)(c->total - avail);
+	for (r = 0; r < c->rows && drawn < CON_DRAW_MAX; r++) {
+		uint64_t n = (uint64_t)top + r;
+		const uint16_t *line = n < c->total ? line_at(c, n) : 0;
+
+		for (col = 0; col < c->cols; col++) {
+			uint32_t want = line ? (line[col] & LINE_GLYPH) | (line[col] & LINE_INPUT ? CELL_INPUT : 0) : blank;
+			uint32_t *shown = &c->shown[r * c->cols + col];
+
+			if (n == c->cursor_line && col == c->cursor_col)
+				want |= CELL_CURSOR | (c->focused ? CELL_FOCUS : 0);
+			if (*shown == want)
+				continue;
+			*shown = want;
+			draw_cell(ctx, c, r, col, want, blank);
+			drawn++;
+			x0 = col < x0 ? col : x0;
+			x1 = col + 1 > x1 ? col + 1 : x1;
+			y0 = r < y0 ? r : y0;
+			y1 = r + 1;
+		}
+	}
+	if (r < c->rows)
+		c->text_dirty = 1;	/* the rest at the next call */
+	if (x1 > x0)
+		ctx->damage(CON_TEXT_X + x0 * c->font.width, CON_TEXT_Y(&c->font) + y0 * c->font.height,
+		    (x1 - x0) * c->font.width, (y1 - y0) * c->font.height);
+}
