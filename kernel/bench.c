@@ -149,7 +149,7 @@ static void bench_protection(void)
 
 #define BENCH_FW		1920
 #define BENCH_FH		1080
-#define BENCH_FRAMES	5
+#define BENCH_FRAMES	9
 
 static uint32_t *bench_pixels(uint64_t count)
 {
@@ -190,7 +190,7 @@ static void bench_compositor(void)
 	uint32_t *frame = bench_pixels((uint64_t)BENCH_FW * BENCH_FH), *copy = bench_pixels((uint64_t)BENCH_FW * BENCH_FH);
 	uint32_t *bg = bench_pixels((uint64_t)BENCH_FW * BENCH_FH), *w1 = bench_pixels(900 * 700);
 	uint32_t *w2 = bench_pixels(900 * 700), *w3 = bench_pixels(900 * 700), *cur = bench_pixels(16 * 24);
-	uint64_t t0, memcpy_ns, full_ns, small_ns, i;
+	uint64_t t0, memcpy_ns, full_ns, opaque_ns, small_ns, i;
 
 	if (!frame || !copy || !bg || !w1 || !w2 || !w3 || !cur) {
 		klog("bench: compositor: not enough memory for 1920x1080 frames\n");
@@ -211,18 +211,31 @@ static void bench_compositor(void)
 	memcpy(copy, frame, (uint64_t)BENCH_FW * BENCH_FH * 4);
 	bench_compose_ns(frame, stack, 5, (struct compose_rect){ 0, 0, BENCH_FW, BENCH_FH }, 1);
 
-	t0 = rdtsc();
-	for (i = 0; i < BENCH_FRAMES; i++)
+	/* The machine is shared and QEMU's speed wanders: measure in turns and
+	 * keep each one's best, which is what it costs when nothing else gets
+	 * in the way.  "opaque": the same desktop with the third window opaque
+	 * too, as most windows are. */
+	memcpy_ns = full_ns = opaque_ns = UINT64_MAX;
+	for (i = 0; i < BENCH_FRAMES; i++) {
+		t0 = rdtsc();
 		memcpy(copy, frame, (uint64_t)BENCH_FW * BENCH_FH * 4);
-	memcpy_ns = timer_tsc_delta_ns(rdtsc() - t0) / BENCH_FRAMES;
-	full_ns = bench_compose_ns(frame, stack, 5, (struct compose_rect){ 0, 0, BENCH_FW, BENCH_FH }, BENCH_FRAMES);
+		memcpy_ns = MIN(memcpy_ns, timer_tsc_delta_ns(rdtsc() - t0));
+		l[3].opaque = 0;
+		full_ns = MIN(full_ns, bench_compose_ns(frame, stack, 5,
+		    (struct compose_rect){ 0, 0, BENCH_FW, BENCH_FH }, 1));
+		l[3].opaque = 1;
+		opaque_ns = MIN(opaque_ns, bench_compose_ns(frame, stack, 5,
+		    (struct compose_rect){ 0, 0, BENCH_FW, BENCH_FH }, 1));
+	}
+	l[3].opaque = 0;
 	/* The cursor moved by a few pixels: its old and new place, 24x32. */
 	small_ns = bench_compose_ns(frame, stack, 5, (struct compose_rect){ 996, 496, 1020, 528 }, 200);
 	klog("bench: compositor: frame=%ux%u windows=4+cursor memcpy_us=%llu full_us=%llu small_us=%llu "
-	    "full/memcpy=%llu.%02llu small/memcpy=%llu.%04llu\n", BENCH_FW, BENCH_FH,
-	    memcpy_ns / 1000, full_ns / 1000, small_ns / 1000,
+	    "full/memcpy=%llu.%02llu small/memcpy=%llu.%04llu opaque_us=%llu opaque/memcpy=%llu.%02llu\n",
+	    BENCH_FW, BENCH_FH, memcpy_ns / 1000, full_ns / 1000, small_ns / 1000,
 	    full_ns / memcpy_ns, full_ns * 100 / memcpy_ns % 100,
-	    small_ns / memcpy_ns, small_ns * 10000 / memcpy_ns % 10000);
+	    small_ns / memcpy_ns, small_ns * 10000 / memcpy_ns % 10000,
+	    opaque_ns / 1000, opaque_ns / memcpy_ns, opaque_ns * 100 / memcpy_ns % 100);
 }
 
 void bench_run(void)
@@ -234,10 +247,10 @@ void bench_run(void)
 	exec_prepare();
 	exec_set_quiet(1);
 	bench_clock();
+	bench_compositor();
 	for (i = 0; i < ARRAY_LEN(counts); i++)
 		bench_app_calls(counts[i]);
 	bench_protection();
-	bench_compositor();
 	bench_disk();
 	klog("bench: done\n");
 	power_off();

@@ -97,7 +97,7 @@ static void mon_run(struct cmd_out *o, const char *arg)
 	while (arg[n] && arg[n] != ' ' && n < APP_NAME_MAX - 1)
 		n++;
 	if (!n || (arg[n] && arg[n] != ' ')) {
-		cmd_printf(o, "usage: run NAME [trace] [nofb] [quota=N]\n");
+		cmd_printf(o, "usage: run NAME [trace] [nofb] [nosys] [quota=N] [budget=MS] [restart]\n");
 		return;
 	}
 	memcpy(name, arg, n);
@@ -177,10 +177,10 @@ static const struct {
 	{ "time", mon_time, "time since boot" },
 	{ "log", mon_log, "the most recent kernel log" },
 	{ "ps", mon_ps, "the apps, running and ended" },
-	{ "run", mon_run, "run NAME [trace] [nofb] [quota=N]: start an app" },
+	{ "run", mon_run, "run NAME [options]: start an app (see /fomos/init)" },
 	{ "kill", mon_kill, "kill PID: end an app" },
 	{ "lspci", mon_lspci, "the PCI functions and their drivers" },
-	{ "disk", blk_cmd, "disk [sum NAME [FIRST COUNT] | wtest NAME]: disks, checksums, a write test" },
+	{ "disk", blk_cmd, "disk [sum NAME [FIRST N] | wtest NAME]: the disks" },
 	{ "save", mon_save, "save every running app to /fomos/state/ (resumed at the next boot)" },
 	{ "suspend", mon_suspend, "save, then power off" },
 	{ "shutdown", mon_shutdown, "power off (ACPI S5)" },

@@ -641,7 +641,7 @@ static void host_cmd_run(struct host_out *o, const char *arg)
 	while (arg[n] && arg[n] != ' ' && n < APP_NAME_MAX - 1)
 		n++;
 	if (!n || (arg[n] && arg[n] != ' ')) {
-		host_say(o, "usage: run NAME [trace] [nofb] [quota=N]\n");
+		host_say(o, "usage: run NAME [trace] [nofb] [nosys] [quota=N] [budget=MS] [restart]\n");
 		return;
 	}
 	memcpy(name, arg, n);
@@ -724,7 +724,7 @@ static const struct {
 	{ "time", host_cmd_time, "time since fomos-host started" },
 	{ "log", host_cmd_log, "the most recent log" },
 	{ "ps", host_cmd_ps, "the apps, running and ended" },
-	{ "run", host_cmd_run, "run NAME [trace] [nofb] [quota=N]: start an app" },
+	{ "run", host_cmd_run, "run NAME [options]: start an app (see /fomos/init)" },
 	{ "kill", host_cmd_kill, "kill PID: end an app" },
 };
 
