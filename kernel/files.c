@@ -8,6 +8,13 @@
  * what was written.  App buffers are in app homes, not identity-mapped, so
  * data moves through a kernel bounce buffer that the disk can DMA to.
  *
+ * The app's request and buffer were its memory when it queued them, but an
+ * app can give pages back while a request is pending (a smaller window
+ * unmaps the tail of its surface), so every copy to or from them looks
+ * again that the pages are still there (files_app_mem): a buffer that went
+ * away ends the request with FOMOS_E_BADARG, a request struct that went
+ * away is dropped, and the kernel never faults on an app's behalf.
+ *
  * FOMOS_FILE_REPLACE is done as "empty the file, then write it in slices":
  * a power cut in the middle leaves a short file, never another file hurt
  * (fat.h's write order).
@@ -20,6 +27,7 @@
 #include "kmem.h"
 #include "lib.h"
 #include "log.h"
+#include "paging.h"
 #include "timer.h"
 
 #define FILES_REQS	64		/* in flight, every app together */
@@ -194,8 +202,27 @@ int32_t files_submit(uint64_t pid, const char *app_name, struct fomos_file *req)
 	return 0;
 }
 
+/* [p, p+len) is still mapped (an app's memory: checked to be its own, and
+ * writable where needed, when the request was queued). */
+static int files_app_mem(const void *p, uint64_t len)
+{
+	uint64_t a = (uint64_t)(uintptr_t)p, page;
+
+	for (page = a & ~(uint64_t)(PAGE_SIZE - 1); page < a + len; page += PAGE_SIZE)
+		if (!paging_mapped(page))
+			return 0;
+	return 1;
+}
+
 static void files_finish(struct files_req *r, int32_t status)
 {
+	if (!files_app_mem(r->req, sizeof(*r->req))) {
+		klog("files: pid %llu's request at %p is no longer its memory: dropped\n",
+		    (unsigned long long)r->pid, (void *)r->req);
+		r->pid = 0;
+		files.pending--;
+		return;
+	}
 	r->req->done = r->done;
 	__asm__ volatile("" ::: "memory");	/* done before status: the app polls status */
 	r->req->status = status;
@@ -250,6 +277,8 @@ static int32_t files_do_list(struct files_req *r)
 	if (rc)
 		return files_err(rc);
 	l.out[l.used] = 0;
+	if (!files_app_mem(r->buf, l.used + 1))
+		return FOMOS_E_BADARG;
 	memcpy(r->buf, l.out, l.used + 1);
 	r->done = l.used;
 	return l.full ? FOMOS_E_TOOBIG : 0;
@@ -270,6 +299,10 @@ static int files_step(struct files_req *r)
 			rc = files_err((int)n);
 			break;
 		}
+		if (!files_app_mem(r->buf + r->done, (uint64_t)n)) {
+			rc = FOMOS_E_BADARG;
+			break;
+		}
 		memcpy(r->buf + r->done, files.bounce, (uint64_t)n);
 		r->done += (uint64_t)n;
 		if ((uint64_t)n == chunk && r->done < r->len)
@@ -277,6 +310,10 @@ static int files_step(struct files_req *r)
 		break;
 	case FOMOS_FILE_WRITE:
 	case FOMOS_FILE_REPLACE:
+		if (!files_app_mem(r->buf + r->done, chunk)) {
+			rc = FOMOS_E_BADARG;
+			break;
+		}
 		memcpy(files.bounce, r->buf + r->done, chunk);
 		n = fat_write(&files.vol, r->path, r->offset + r->done, files.bounce, chunk,
 		    FAT_CREATE | FAT_PARENTS |

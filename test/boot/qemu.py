@@ -64,12 +64,13 @@ class Machine:
     vga=False boots with no display device at all.  image: boot this disk
     image as it is (e.g. the one an earlier Machine left in its directory,
     `machine.image`) instead of a fresh copy of build/esp.img; cfg and files
-    still go into it.
+    still go into it.  esp_readonly=True attaches the disk read-only
+    (the guest sees a read-only virtio-blk device).
     """
 
     def __init__(self, tmp_path, memory='256M', machine='q35', cfg=None,
                  resolution=None, extra_args=(), vga=True, files=None, input_devices=True,
-                 image=None):
+                 image=None, esp_readonly=False):
         self.dir = Path(tmp_path)
         self.memory, self.machine = memory, machine
         self.cfg = cfg.encode() if isinstance(cfg, str) else cfg
@@ -94,6 +95,7 @@ class Machine:
         self.proc = None
         self.given_image = Path(image) if image else None
         self.image = self.given_image or self.dir / 'esp.img'
+        self.esp_readonly = esp_readonly
         self._text = ''
         self._decoder = codecs.getincrementaldecoder('utf-8')('replace')
         self._pos = 0  # wait_for searches from here
@@ -151,7 +153,8 @@ class Machine:
                 '-m', self.memory,
                 '-drive', f'if=pflash,unit=0,format=raw,readonly=on,file={code}',
                 '-drive', f'if=pflash,unit=1,format=raw,file={vars_copy}',
-                '-drive', f'if=none,id=esp,format=raw,file={img}',
+                '-drive', f'if=none,id=esp,format=raw,file={img}'
+                + (',readonly=on' if self.esp_readonly else ''),
                 '-device', 'virtio-blk-pci,drive=esp,bootindex=0',
                 '-nic', 'none', '-display', 'none', '-vga', 'none',
                 *self.input_devices,
