@@ -69,8 +69,8 @@ def idle_desktop_cpu(seconds=10):
     process uses over `seconds` of nobody touching anything."""
     with tempfile.TemporaryDirectory(prefix='fomos-bench-') as d:
         with Machine(Path(d), memory='512M') as m:
+            m.wait_for(r'console: window at', timeout=120)
             m.wait_for(r'background: .* drawn on the', timeout=120)
-            m.wait_for(r'(?m)^> ', timeout=60)
             time.sleep(2)  # let the first frames and the log settle before measuring
             t0, c0 = time.monotonic(), qemu_cpu_seconds(m.proc.pid)
             time.sleep(seconds)  # the measurement interval itself
