@@ -880,36 +880,96 @@ void host_exec_serial(const char *bytes, uint64_t len)
 
 /* --- v3: files ------------------------------------------------------------------------ */
 
+/* The largest listing, kernel/files.c's: it is built in one slice
+ * (FILES_SLICE), whatever buffer the app gives. */
+#define HOST_LIST_MAX	(64u * 1024)
+
+/* [p, p+len) is in the memory the app has now: its image, surface, stack
+ * or arena (the only mappings in a home). */
+static int host_user_mapped(const struct app *a, uint64_t p, uint64_t len)
+{
+	const uint64_t parts[4][2] = {
+		{ a->home, a->image_bytes },
+		{ a->home + EXEC_SURFACE_OFFSET, a->surface_bytes },
+		{ a->stack_top - EXEC_STACK_SIZE, a->stack_top ? EXEC_STACK_SIZE : 0 },
+		{ a->home + EXEC_ARENA_OFFSET, a->mem.mapped },
+	};
+	uint64_t end = p + len;
+	uint32_t i;
+
+	/* The parts never touch, so the range must lie within one of them. */
+	for (i = 0; i < ARRAY_LEN(parts); i++)
+		if (p >= parts[i][0] && end <= parts[i][0] + parts[i][1] && parts[i][1])
+			return 1;
+	return 0;
+}
+
+/* kernel/exec.c's exec_user_range: [p, p+len) is the app's memory, in its
+ * home and mapped, and for writes (write) outside its image's read-only
+ * part (the header, code and read-only data: everything before
+ * data_start).  What file() is handed is checked with this when it is
+ * queued, so a wild pointer is refused at once, as on the kernel; the
+ * guarded copies still catch pages given back while it is pending. */
+static int host_user_mem(const struct app *a, const void *ptr, uint64_t len, int write)
+{
+	const struct appfile_header *h = (const void *)(uintptr_t)a->home;
+	uint64_t p = (uint64_t)(uintptr_t)ptr;
+
+	if (!host_user_range(a, ptr, len))
+		return 0;
+	if (write && p < a->home + h->data_start)
+		return 0;
+	return len == 0 || host_user_mapped(a, p, len);
+}
+
 /* Queues the request as the app made it; host_exec_round does the work
  * after every app of the round was called, so the answer comes between
- * calls, as on the kernel. */
+ * calls, as on the kernel.  The checks and their order are kernel/exec.c's
+ * exec_file then kernel/files.c's files_submit: a refused request is not
+ * touched (its status stays what it was), an accepted one is pending. */
 static FOMOS_CALL int32_t host_file(struct fomos_file *req)
 {
 	struct app *a = host_current;
 	struct fomos_file asked;
-	int32_t r = 0, status = FOMOS_PENDING;
+	int32_t status = FOMOS_PENDING;
+	uint64_t done = 0;
+	int out;
 
-	if (!host_user_range(a, req, sizeof(*req)) || host_copy_in(&asked, req, sizeof(asked)) < 0)
+	if (!host_user_mem(a, req, sizeof(*req), 1) || host_copy_in(&asked, req, sizeof(asked)) < 0)
+		return FOMOS_E_BADARG;		/* nowhere to put a status: just say no */
+	switch (asked.op) {
+	case FOMOS_FILE_READ:
+	case FOMOS_FILE_LIST:
+		out = 1;			/* the host writes the buffer */
+		break;
+	case FOMOS_FILE_WRITE:
+	case FOMOS_FILE_REPLACE:
+		out = 0;			/* the host reads it */
+		break;
+	default:
+		out = -1;
+		break;
+	}
+	if (out >= 0 && asked.len && !host_user_mem(a, asked.buf, asked.len, out))
 		return FOMOS_E_BADARG;
 	if (asked.op < FOMOS_FILE_READ || asked.op > FOMOS_FILE_DELETE)
-		r = FOMOS_E_BADARG;
-	else if (!memchr(asked.path, 0, sizeof(asked.path)))
-		r = FOMOS_E_PATH;
-	else if (host_files_check(a->name, asked.path) < 0)
-		r = FOMOS_E_PATH;
-	else if ((asked.op == FOMOS_FILE_READ || asked.op == FOMOS_FILE_WRITE ||
-	    asked.op == FOMOS_FILE_REPLACE || asked.op == FOMOS_FILE_LIST) &&
-	    asked.len && !host_user_range(a, asked.buf, asked.len))
-		r = FOMOS_E_BADARG;
-	else if (a->nfiles == HOST_FILES_MAX)
-		r = FOMOS_E_BUSY;
-	if (r < 0)
-		status = r;
-	/* The status is the app's to read: pending, or why it was refused. */
-	if (host_copy_out((char *)req + offsetof(struct fomos_file, status), &status, sizeof(status)) < 0)
 		return FOMOS_E_BADARG;
-	if (r < 0)
-		return r;
+	if (!memchr(asked.path, 0, sizeof(asked.path)))
+		return FOMOS_E_PATH;
+	if (asked.op == FOMOS_FILE_LIST && (!asked.buf || !asked.len))
+		return FOMOS_E_BADARG;
+	if ((asked.op == FOMOS_FILE_WRITE || asked.op == FOMOS_FILE_REPLACE) &&
+	    (asked.offset > 0xFFFFFFFFull || asked.len > 0xFFFFFFFFull - asked.offset))
+		return FOMOS_E_TOOBIG;		/* FAT's largest file */
+	if (a->nfiles == HOST_FILES_MAX)
+		return FOMOS_E_BUSY;
+	if (host_files_check(a->name, asked.path) < 0)
+		return FOMOS_E_PATH;
+	/* The request was checked writable above; the guard is for the
+	 * host's sake only. */
+	if (host_copy_out((char *)req + offsetof(struct fomos_file, done), &done, sizeof(done)) < 0 ||
+	    host_copy_out((char *)req + offsetof(struct fomos_file, status), &status, sizeof(status)) < 0)
+		return FOMOS_E_BADARG;
 	a->files[a->nfiles].req = req;
 	a->files[a->nfiles].asked = asked;
 	a->nfiles++;
@@ -925,20 +985,30 @@ static void host_files_complete(struct app *a)
 		struct fomos_file *req = a->files[i].req, *q = &a->files[i].asked;
 		int needs_data = q->op == FOMOS_FILE_WRITE || q->op == FOMOS_FILE_REPLACE;
 		int gives_data = q->op == FOMOS_FILE_READ || q->op == FOMOS_FILE_LIST;
-		uint64_t len = (needs_data || gives_data) ? q->len : 0, done = 0;
+		uint64_t len = (needs_data || gives_data) ? q->len : 0, done = 0, back = 0;
 		uint8_t *data = NULL;
 		int32_t status;
 
+		if (q->op == FOMOS_FILE_LIST)
+			len = MIN(len, HOST_LIST_MAX);
 		if (len > HOST_FILE_MAX) {
 			status = FOMOS_E_TOOBIG;
 		} else if (len && !(data = malloc(len))) {
 			status = FOMOS_E_NOMEM;
 		} else if (needs_data && len && host_copy_in(data, q->buf, len) < 0) {
-			status = FOMOS_E_BADARG;
+			status = FOMOS_E_BADARG;	/* pages given back while it was pending */
 		} else {
 			status = host_files_do(a->name, q->op, q->path, data, q->offset, len, &done);
-			if (status == 0 && gives_data && done && host_copy_out(q->buf, data, done) < 0)
+			/* What the host put in its copy: a read's bytes (also those
+			 * before an error), a listing with its NUL (also a cut one). */
+			if (q->op == FOMOS_FILE_READ)
+				back = done;
+			else if (q->op == FOMOS_FILE_LIST && (status == 0 || status == FOMOS_E_TOOBIG))
+				back = done + 1;
+			if (back && host_copy_out(q->buf, data, back) < 0) {
 				status = FOMOS_E_BADARG;
+				done = 0;
+			}
 		}
 		free(data);
 		host_copy_out((char *)req + offsetof(struct fomos_file, done), &done, sizeof(done));

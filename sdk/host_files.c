@@ -3,7 +3,9 @@
  * DATA/NAME/ (--data DATA, default ./fomos-data), where DATA/NAME/a/b.txt
  * is what the kernel keeps as /fomos/data/NAME/a/b.txt.  Which paths an
  * app may use is decided by the kernel's own rule, kernel/fpath.c, so a
- * path refused on the kernel is refused here.
+ * path refused on the kernel is refused here.  Names are found as FAT
+ * finds them, ignoring the case of ASCII letters ("SMALL.TXT" opens
+ * small.txt); a new file or folder gets the name the app gave.
  *
  * Linux errors become the kernel's FOMOS_E_*; requests are done
  * synchronously here, and host_exec.c makes them asynchronous for the app
@@ -37,14 +39,69 @@ int32_t host_files_check(const char *name, const char *rel)
 	return fpath_app(name, rel, out, sizeof(out)) < 0 ? FOMOS_E_PATH : 0;
 }
 
+/* ASCII letters in either case are the same letter, as in FAT's names
+ * (kernel/fat.c folds nothing else: other bytes must match exactly). */
+static int host_files_same_name(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a >= 'a' && *a <= 'z' ? (char)(*a - 32) : *a;
+		char y = *b >= 'a' && *b <= 'z' ? (char)(*b - 32) : *b;
+
+		if (x != y)
+			return 0;
+	}
+	return *a == *b;
+}
+
+/* Appends component c (n bytes) to path (of length *at), as the entry of
+ * that folder that FAT would find: the one named exactly so, else one whose
+ * name differs only in the case of ASCII letters (the first in byte order
+ * if Linux holds several), else c as given (a name to create).  Returns 1
+ * if the entry exists, 0 if not, FOMOS_E_PATH if the path grew too long. */
+static int32_t host_files_component(char *path, size_t *at, size_t cap, const char *c, size_t n)
+{
+	char best[256] = "";
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	if (*at + 1 + n + 1 > cap)
+		return FOMOS_E_PATH;
+	path[(*at)++] = '/';
+	memcpy(path + *at, c, n);
+	path[*at + n] = 0;
+	if (lstat(path, &st) == 0) {
+		*at += n;
+		return 1;
+	}
+	path[*at - 1] = 0;
+	d = opendir(path);
+	path[*at - 1] = '/';
+	while (d && (e = readdir(d))) {
+		if (strlen(e->d_name) == n && host_files_same_name(e->d_name, path + *at) &&
+		    (!best[0] || strcmp(e->d_name, best) < 0))
+			snprintf(best, sizeof(best), "%s", e->d_name);
+	}
+	if (d)
+		closedir(d);
+	if (best[0])
+		memcpy(path + *at, best, n);	/* the same length: only the case differs */
+	*at += n;
+	return best[0] != 0;
+}
+
 /* DATA/NAME/REL on Linux, from fpath_app's checked path (which names the
  * app's folder from the volume's root or from /fomos/data: either way the
- * part from NAME on). */
+ * part from NAME on), each component found as FAT finds it: ignoring the
+ * case of ASCII letters.  What does not exist yet keeps the name as
+ * given, so a new file or folder is created with the app's spelling. */
 static int32_t host_files_path(const char *name, const char *rel, char *path, size_t cap)
 {
 	char out[FOMOS_PATH_MAX + 64];
-	const char *p = out;
+	const char *p = out, *end;
 	static const char root[] = "/fomos/data/";
+	size_t at;
+	int32_t exists = 1;
 
 	if (fpath_app(name, rel, out, sizeof(out)) < 0)
 		return FOMOS_E_PATH;
@@ -52,12 +109,24 @@ static int32_t host_files_path(const char *name, const char *rel, char *path, si
 		p += sizeof(root) - 1;
 	else if (!strncmp(p, root + 1, sizeof(root) - 2))
 		p += sizeof(root) - 2;
-	while (*p == '/')
-		p++;
-	if ((size_t)snprintf(path, cap, "%s/%s", host_data, p) >= cap)
+	if ((at = (size_t)snprintf(path, cap, "%s", host_data)) >= cap)
 		return FOMOS_E_PATH;
-	while (strlen(path) > 1 && path[strlen(path) - 1] == '/')
-		path[strlen(path) - 1] = 0;
+	for (; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, '/');
+		if (end == p)
+			continue;
+		if (exists) {
+			if ((exists = host_files_component(path, &at, cap, p, (size_t)(end - p))) < 0)
+				return exists;
+		} else {	/* below a missing folder nothing exists to match */
+			if (at + 1 + (size_t)(end - p) + 1 > cap)
+				return FOMOS_E_PATH;
+			path[at++] = '/';
+			memcpy(path + at, p, (size_t)(end - p));
+			at += (size_t)(end - p);
+			path[at] = 0;
+		}
+	}
 	return 0;
 }
 
@@ -110,7 +179,9 @@ static int host_files_cmp(const void *a, const void *b)
 
 /* "name\n" per entry, folders "name/\n", sorted (the kernel gives the
  * folder's order; nobody should rely on either), NUL terminated.  A folder
- * the app never wrote to yet is empty, not missing. */
+ * the app never wrote to yet is empty, not missing.  If they do not all
+ * fit, the entries that fit before the first that does not, and
+ * FOMOS_E_TOOBIG (kernel/files.c does the same).  len is at least 1. */
 static int32_t host_files_list(const char *path, int is_root, uint8_t *buf, uint64_t len,
     uint64_t *done)
 {
@@ -122,7 +193,7 @@ static int32_t host_files_list(const char *path, int is_root, uint8_t *buf, uint
 	int32_t r = 0;
 
 	if (!d)
-		return errno == ENOENT && is_root ? (len ? (buf[0] = 0, 0) : FOMOS_E_TOOBIG) :
+		return errno == ENOENT && is_root ? (buf[0] = 0, 0) :
 		    host_files_error(errno);
 	while ((e = readdir(d))) {
 		char full[HOST_PATH_MAX];
@@ -163,13 +234,12 @@ static int32_t host_files_list(const char *path, int is_root, uint8_t *buf, uint
 		free(names[i]);
 	}
 	free(names);
-	if (r)
+	if (r && r != FOMOS_E_TOOBIG)
 		return r;
-	if (at + 1 > len)
-		return FOMOS_E_TOOBIG;
+	/* Full: what fitted, NUL terminated, and FOMOS_E_TOOBIG, as the kernel. */
 	buf[at] = 0;
 	*done = at;
-	return 0;
+	return r;
 }
 
 int32_t host_files_do(const char *name, uint32_t op, const char *rel, uint8_t *buf,
@@ -232,6 +302,8 @@ int32_t host_files_do(const char *name, uint32_t op, const char *rel, uint8_t *b
 		*done = (uint64_t)st.st_size;
 		return 0;
 	case FOMOS_FILE_LIST:
+		if (!buf || !len)
+			return FOMOS_E_BADARG;	/* refused when queued, as the kernel does */
 		return host_files_list(path, !rel[0], buf, len, done);
 	case FOMOS_FILE_DELETE:
 		if (!rel[0])

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import png
+import test_files as files_boot  # test/boot's expectations for filetest
 from broken import BROKEN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -405,6 +406,73 @@ def test_files_round_trip_in_the_data_folder_and_bad_paths_are_refused(tmp_path)
     r = host('--headless', '--seconds', '5', '--data', str(data), app('fileapp'))
     assert 'fileapp: run 2' in r.stdout, 'the files outlive the run'
     assert (data / 'fileapp' / 'keep.txt').read_bytes() == b'2'
+
+
+def logged(app_name, text):
+    """What app_name logged, line by line, without the 'NAME[PID]: '."""
+    return [m.group(1) for m in re.finditer(rf'(?m)^{app_name}\[\d+\]: (.*)$', text)]
+
+
+def test_filetest_gets_the_kernels_answers_and_leaves_the_kernels_files(tmp_path):
+    # test/apps/filetest.c, and what test/boot/test_files.py asserts of it
+    # on the kernel: the same script, escapes and wild pointers.
+    data = tmp_path / 'data'
+    r = host('--headless', '--seconds', '10', '--data', str(data), app('filetest'))
+    out = logged('filetest', r.stdout)
+    assert 'filetest: done' in out, r.stdout + r.stderr
+    steps = {int(n): (int(st), int(done), rest) for n, st, done, rest in
+             (re.match(r'filetest: step (\d+) -> (-?\d+) done (\d+)(.*)', line).groups()
+              for line in out if line.startswith('filetest: step '))}
+    assert sorted(steps) == sorted(files_boot.STEPS), f'steps logged: {sorted(steps)}'
+    for n, (status, done) in files_boot.STEPS.items():
+        assert steps[n][0] == status, f'step {n}: status {steps[n][0]}, expected {status}'
+        if done is not None:
+            assert steps[n][1] == done, f'step {n}: done {steps[n][1]}, expected {done}'
+    for n in files_boot.READS_CHECKED:
+        assert steps[n][2].strip() == 'ok', f'step {n} read back wrong bytes: {steps[n][2]}'
+    assert steps[17][2].strip() == 'ok', 'SMALL.TXT reads small.txt (FAT ignores case)'
+    entries = [re.match(r"filetest: entry '(.*)'$", line).group(1)
+               for line in out if line.startswith('filetest: entry ')]
+    assert set(entries[:-1]) == files_boot.TOP_ENTRIES
+    assert len(entries) == len(files_boot.TOP_ENTRIES) + 1
+    assert entries[-1] == files_boot.F4.rsplit('/', 1)[1]
+
+    esc = [re.match(r"filetest: escape (\d+) '(.*)' -> (-?\d+)$", line).groups()
+           for line in out if line.startswith('filetest: escape ')]
+    assert [p for _, p, _ in esc] == files_boot.ESCAPES
+    assert all(int(r) == files_boot.E_PATH for _, _, r in esc), esc
+    assert f'filetest: escape-unterminated 0 -> {files_boot.E_PATH}' in out
+    wild = dict(re.match(r'filetest: wild (\S+) -> (-?\d+)$', line).groups()
+                for line in out if line.startswith('filetest: wild '))
+    assert list(wild) == files_boot.WILD
+    # Among them a read into its own code and a listing into arena pages
+    # it never got: refused when queued, as exec_user_range does.
+    assert all(int(r) == files_boot.E_BADARG for r in wild.values()), f'not FOMOS_E_BADARG: {wild}'
+    assert f'filetest: surface read 0 -> {files_boot.E_BADARG}' in out, 'its buffer went away'
+    assert 'filetest: size after 0 -> 3000' in out, 'the file service works on'
+    assert 'fault' not in r.stdout and re.search(r'filetest\[1\] ended \(exit code -1\)', r.stdout)
+
+    # The files, byte for byte, in DATA/filetest/, and nothing anywhere else.
+    want = files_boot.expected_files()
+    found = {str(p.relative_to(data)): p.read_bytes() for p in data.rglob('*') if p.is_file()}
+    assert set(found) == {f'filetest/{name}' for name in want}, 'no other file, the deleted one gone'
+    for name, content in want.items():
+        assert found[f'filetest/{name}'] == content, f'{name}: {len(found[f"filetest/{name}"])} bytes'
+
+
+def test_names_match_ignoring_ascii_case_and_keep_their_spelling(tmp_path):
+    # Copied there by hand, in other letters: FAT would find both for
+    # fileapp's 'keep.txt' in its folder 'fileapp', and so does the host.
+    data = tmp_path / 'data'
+    (data / 'FileApp').mkdir(parents=True)
+    (data / 'FileApp' / 'KEEP.TXT').write_bytes(b'4')
+    r = host('--headless', '--seconds', '5', '--data', str(data), app('fileapp'))
+    out = logged('fileapp', r.stdout)
+    assert 'fileapp: run 5' in out, r.stdout
+    assert "fileapp: list 'KEEP.TXT|notes/|'" in out, 'the existing name, not a second file'
+    # The replace kept the file it found; the folder it made has its own name.
+    assert sorted(str(p.relative_to(data)) for p in data.rglob('*')) == ['FileApp', 'FileApp/KEEP.TXT']
+    assert (data / 'FileApp' / 'KEEP.TXT').read_bytes() == b'5'
 
 
 # --- the desktop apps: background, console, cursor -------------------------------------
