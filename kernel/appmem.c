@@ -17,7 +17,8 @@ void appmem_init(struct appmem *m, uint64_t base, uint64_t quota,
  * heap's region table never fills), never past the quota. */
 static int appmem_grow(struct appmem *m, uint64_t need)
 {
-	uint64_t chunk = ALIGN_UP(MAX(MAX(need + 64, m->mapped), APPMEM_GROW_MIN), PAGE_SIZE);
+	uint64_t step = MAX(MIN(m->mapped, APPMEM_GROW_MAX), APPMEM_GROW_MIN);
+	uint64_t chunk = ALIGN_UP(MAX(need + 64, step), PAGE_SIZE);
 	uint64_t va = m->base + m->mapped;
 
 	chunk = MIN(chunk, m->quota - m->mapped);

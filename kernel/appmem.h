@@ -10,6 +10,10 @@
 #include "heap.h"
 
 #define APPMEM_GROW_MIN	(64ull << 10)	/* the arena grows by at least this */
+/* and, beyond what one allocation needs, by at most this: fresh pages are
+ * zeroed inside the calloc that asked, which runs on the app's time
+ * budget (doubling a 32 MiB arena in one call took longer than 100 ms). */
+#define APPMEM_GROW_MAX	(4ull << 20)
 
 struct appmem {
 	struct heap heap;

@@ -327,8 +327,14 @@ uint32_t exec_snap_resume(int enabled)
 	if (pick >= 0 && enabled) {
 		klog("snapshot: resuming %u apps from %s, sequence %llu\n", snap_info[pick].app_count,
 		    snap_paths[pick], snap_info[pick].sequence);
-		/* Their clock goes on from where it was, never back. */
-		timer_advance_to(snap_info[pick].time_ns);
+		/* Their clock goes on from where it was, never back; the jump is
+		 * not time spent resuming. */
+		{
+			uint64_t before = timer_ns();
+
+			timer_advance_to(snap_info[pick].time_ns);
+			t0 += timer_ns() - before;
+		}
 		snapshot_iter_init(&it, buf[pick], &snap_info[pick]);
 		while (snapshot_next_app(&it, &s) == 1) {
 			struct app *a;

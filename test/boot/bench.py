@@ -95,7 +95,7 @@ def snapshot_figures():
     saved = r'snapshot: saved (\d+) apps \((\d+) KiB\) to \S+, sequence \d+, in (\d+) ms\r'
     with tempfile.TemporaryDirectory(prefix='fomos-bench-') as d:
         image = big_esp(Path(d) / 'big.img')
-        init = b'bigmem64 nofb quota=80M budget=2000\n'
+        init = b'bigmem64 nofb quota=80M\n'
         with Machine(Path(d) / 'm0', memory='1G', image=image, files={'/fomos/init': init}) as m:
             m.wait_for(r'bigmem: allocated 64 MiB in 16384 pages\r', 120)
             m.wait_for(r'bigmem: g=10 ', 60)
