@@ -278,6 +278,24 @@ static struct app *snap_resume_app(struct snapshot_iter *it, const struct snapsh
 	return a;
 }
 
+/* 1 with *seq if the file starts like a snapshot (magic), else 0: only a
+ * hint of which slot to read first; snapshot_check decides. */
+static int snap_peek(const char *path, uint64_t *seq)
+{
+	uint8_t h[SNAPSHOT_HEADER_SIZE];
+	uint64_t got = 0, magic = 0;
+	uint32_t i;
+
+	if (files_read_at(path, 0, h, sizeof(h), &got) < 0 || got < sizeof(h))
+		return 0;
+	*seq = 0;
+	for (i = 0; i < 8; i++) {
+		magic |= (uint64_t)h[i] << (8 * i);
+		*seq |= (uint64_t)h[16 + i] << (8 * i);
+	}
+	return magic == SNAPSHOT_MAGIC;
+}
+
 /* Puts the resumed windows in their saved stacking order. */
 static void snap_restack(struct app **apps, const uint32_t *z, uint32_t n)
 {
@@ -302,13 +320,25 @@ uint32_t exec_snap_resume(int enabled)
 	static uint32_t z[64];
 	void *buf[2] = { NULL, NULL };
 	uint64_t size[2] = { 0, 0 }, t0 = timer_ns(), max_pid = 0, focus = 0;
-	uint32_t i, n = 0, resumed = 0;
+	uint64_t seq[2] = { 0, 0 };
+	uint32_t i, k, n = 0, resumed = 0, order[2];
+	int claim[2], pick, r;
 	char why[96];
-	int pick, r;
 
 	if (!files_ready())
 		return 0;
-	for (i = 0; i < 2; i++) {
+	/* Newest first, by what the headers claim: in the usual case only one
+	 * slot is read whole and checked.  The other is read only if the newest
+	 * is refused.  (A save never needs the older slot's state: it writes
+	 * the slot that does not hold the newest valid snapshot.) */
+	for (i = 0; i < 2; i++)
+		claim[i] = snap_peek(snap_paths[i], &seq[i]);
+	order[0] = claim[1] && (!claim[0] || (int64_t)(seq[1] - seq[0]) > 0);
+	order[1] = !order[0];
+	for (k = 0; k < 2; k++) {
+		i = order[k];
+		if (!claim[i] && k == 0 && !claim[!i])
+			break;		/* no snapshot at all */
 		r = files_read_all(snap_paths[i], &buf[i], &size[i]);
 		if (r == FOMOS_E_NOTFOUND)
 			continue;
@@ -316,10 +346,12 @@ uint32_t exec_snap_resume(int enabled)
 			klog("snapshot: cannot read %s (error %d), skipped\n", snap_paths[i], r);
 			continue;
 		}
-		if (snapshot_check(buf[i], size[i], &snap_info[i], why, sizeof(why)) < 0)
+		if (snapshot_check(buf[i], size[i], &snap_info[i], why, sizeof(why)) < 0) {
 			klog("snapshot: %s refused: %s\n", snap_paths[i], why);
-		else
-			snap_valid[i] = 1;
+			continue;
+		}
+		snap_valid[i] = 1;
+		break;
 	}
 	pick = snapshot_pick_load(snap_valid[0] ? &snap_info[0] : NULL, snap_valid[1] ? &snap_info[1] : NULL);
 	if (pick >= 0 && !enabled)
