@@ -37,9 +37,25 @@ static struct snapshot_info snap_info[2];	/* what each slot holds, if valid */
 static int snap_valid[2];
 static int snap_pending;			/* 1: save, 2: save and power off */
 
+static int snap_sink_error;		/* the file service's error, for the log */
+
 static int snap_sink(void *arg, uint64_t offset, const void *data, uint64_t len)
 {
-	return files_write_at(arg, offset, data, len) < 0 ? -1 : 0;
+	int r = files_write_at(arg, offset, data, len);
+
+	if (r < 0)
+		snap_sink_error = r;
+	return r < 0 ? -1 : 0;
+}
+
+static const char *snap_error_text(int r)
+{
+	switch (r) {
+	case FOMOS_E_NOSPACE: return "the boot disk is full";
+	case FOMOS_E_IO: return "the disk reported an error";
+	case FOMOS_E_NODISK: return "the boot disk is read-only";
+	}
+	return "the file service failed";
 }
 
 /* [va, va+len) as runs of pages that are not all zero. */
@@ -127,7 +143,7 @@ static int snap_save(void)
 	uint64_t t0 = timer_ns(), seq;
 	uint32_t apps = 0;
 	struct app *a;
-	int slot;
+	int slot, r = 0;
 
 	if (!files_writable()) {
 		klog("snapshot: not saved: no writable boot disk\n");
@@ -145,6 +161,7 @@ static int snap_save(void)
 		return -1;
 	}
 	snap_valid[slot] = 0;
+	snap_sink_error = 0;
 	snapshot_begin(&w, seq, timer_ns(), snap_sink, (void *)snap_paths[slot]);
 	for (a = exec_apps; a; a = a->next)
 		if (a->state == APP_RUNNING) {
@@ -152,9 +169,15 @@ static int snap_save(void)
 			if (snap_write_app(&w, a) < 0)
 				break;
 		}
-	if (snapshot_end(&w) < 0 || files_flush() < 0) {
-		klog("snapshot: not saved: %s; the previous snapshot is still there\n",
-		    w.why[0] ? w.why : "the disk failed");
+	if (snapshot_end(&w) < 0 || (r = files_flush()) < 0) {
+		if (snap_sink_error || r < 0)
+			klog("snapshot: not saved: %s (%s); the previous snapshot is still there\n",
+			    snap_error_text(snap_sink_error ? snap_sink_error : r), w.why[0] ? w.why : "flush");
+		else
+			klog("snapshot: not saved: %s; the previous snapshot is still there\n", w.why);
+		/* What was written is no snapshot (its header is zeros): give its
+		 * space back rather than leave the disk full of it. */
+		files_delete(snap_paths[slot]);
 		return -1;
 	}
 	snap_info[slot] = (struct snapshot_info){ seq, w.time_ns, w.pos, apps };

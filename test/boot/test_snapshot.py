@@ -166,3 +166,22 @@ def test_fsck_finds_nothing_to_fix_after_saves(machine):
     power_off(m)
     fsck = subprocess.run(['fsck.fat', '-n', str(m.image)], capture_output=True, text=True)
     assert fsck.returncode == 0, fsck.stdout + fsck.stderr
+
+
+def test_a_save_that_does_not_fit_says_so_and_costs_nothing_else(machine):
+    # bigmem64 fills 64 MiB of its arena: more than the 64 MiB image has free.
+    m = machine(files={'/fomos/init': b'counter\nbigmem64 nofb quota=80M\n'})
+    boot_to_prompt(m)
+    m.wait_for(r'bigmem: allocated 64 MiB', 120)
+    command(m, 'save')
+    m.wait_for(r'snapshot: not saved: the boot disk is full \(.*\); the previous snapshot is still there', 300)
+    # The apps go on, the half-written slot is gone, and the disk is whole.
+    before = int(last(m, COUNTER)[1])
+    m.wait_for(rf'counter\[1\]: counter {before + 3}\r', 30)
+    m.wait_for(r'bigmem64\[2\]: bigmem: g=\d+ pages=\d+ consistent=yes', 60)
+    power_off(m)
+    listing = subprocess.run(['mdir', '-b', '-i', str(m.image), '::/fomos/state'],
+                             capture_output=True, text=True).stdout
+    assert 'slot0' not in listing.lower()
+    fsck = subprocess.run(['fsck.fat', '-n', str(m.image)], capture_output=True, text=True)
+    assert fsck.returncode == 0, fsck.stdout + fsck.stderr
