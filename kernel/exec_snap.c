@@ -169,7 +169,9 @@ static int snap_save(void)
 			if (snap_write_app(&w, a) < 0)
 				break;
 		}
-	if (snapshot_end(&w) < 0 || (r = files_flush()) < 0) {
+	/* The body is on the disk before the header that vouches for it is
+	 * written (writes are not synced one by one: kernel/files.h). */
+	if ((r = files_flush()) < 0 || snapshot_end(&w) < 0 || (r = files_flush()) < 0) {
 		if (snap_sink_error || r < 0)
 			klog("snapshot: not saved: %s (%s); the previous snapshot is still there\n",
 			    snap_error_text(snap_sink_error ? snap_sink_error : r), w.why[0] ? w.why : "flush");

@@ -99,12 +99,35 @@ static int in_fat(const struct fat_vol *v, uint64_t lba)
 	return lba >= v->reserved && lba < (uint64_t)v->reserved + v->fat_sectors;
 }
 
+/* The dirty slot holding lba, or with lba ~0 the dirty one with the lowest
+ * sector, among FAT sectors (fat 1) or the others (fat 0). */
+static struct fat_cache_slot *cache_dirty(struct fat_vol *v, uint64_t lba, int fat)
+{
+	struct fat_cache_slot *best = NULL;
+	uint32_t i;
+
+	for (i = 0; i < FAT_CACHE_SLOTS; i++) {
+		struct fat_cache_slot *s = &v->cache[i];
+
+		if (!s->valid || !s->dirty || in_fat(v, s->lba) != fat)
+			continue;
+		if (lba == ~0ull ? !best || s->lba < best->lba : s->lba == lba)
+			best = s;
+	}
+	return best;
+}
+
 /* Writes every dirty sector: FAT sectors (every copy) first, a barrier, then
- * the rest (folders, FSInfo).  Data written directly went before them all. */
+ * the rest (folders, FSInfo).  Data written directly went before them all.
+ * Neighbouring sectors go out together, through scratch (free whenever the
+ * cache is used: bytes_* never touch the cache while they hold it), so a
+ * file that grew over many FAT sectors costs a few requests, not one per
+ * sector and copy. */
 static int cache_writeback(struct fat_vol *v)
 {
+	struct fat_cache_slot *s;
+	uint32_t n, k, max = sizeof(v->scratch) / FAT_SECTOR;
 	int rc, wrote = 0, pass;
-	uint32_t i, k;
 
 	if (v->data_written) {
 		if ((rc = dev_barrier(v)))
@@ -112,21 +135,24 @@ static int cache_writeback(struct fat_vol *v)
 		v->data_written = 0;
 	}
 	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < FAT_CACHE_SLOTS; i++) {
-			struct fat_cache_slot *s = &v->cache[i];
+		while ((s = cache_dirty(v, ~0ull, pass == 0))) {
+			uint64_t lba = s->lba;
 
-			if (!s->valid || !s->dirty || in_fat(v, s->lba) != (pass == 0))
-				continue;
+			for (n = 0; n < max && (s = cache_dirty(v, lba + n, pass == 0)); n++)
+				memcpy(v->scratch + n * FAT_SECTOR, s->data, FAT_SECTOR);
 			for (k = 0; k < (pass == 0 ? v->nfats : 1); k++) {
-				rc = dev_write(v, s->lba + (uint64_t)k * v->fat_sectors, 1, s->data);
+				rc = dev_write(v, lba + (uint64_t)k * v->fat_sectors, n, v->scratch);
 				if (rc)
 					return rc;
 			}
-			s->dirty = 0;
+			for (k = 0; k < n; k++)
+				cache_dirty(v, lba + k, pass == 0)->dirty = 0;
 			wrote = 1;
 		}
 		if (pass == 0 && wrote && (rc = dev_barrier(v)))
 			return rc;
+		if (pass == 0)
+			v->freed = 0;	/* the FAT is on the disk */
 	}
 	return 0;
 }
@@ -289,6 +315,11 @@ static int chain_walk(struct fat_vol *v, uint32_t first, uint32_t index, uint32_
 		if ((rc = chain_next(v, c, &next)))
 			return rc;
 		if (!next) {
+			/* Remember the end too: appending asks for the index just
+			 * past it every time. */
+			v->hint_first = first;
+			v->hint_index = i;
+			v->hint_cluster = c;
 			*at = 0;
 			*last = c;
 			return 0;
@@ -318,6 +349,7 @@ static int chain_free(struct fat_vol *v, uint32_t c)
 			return rc;
 		if ((rc = fat_set(v, c, 0)))
 			return rc;
+		v->freed = 1;
 		v->free_count++;
 		v->fsinfo_dirty = 1;
 		c = next;
@@ -332,6 +364,11 @@ static int find_free(struct fat_vol *v, uint32_t want, uint32_t *start, uint32_t
 	uint32_t c = v->next_free, i, val;
 	int rc;
 
+	/* A cluster freed only in the cache is still in its old chain on the
+	 * disk: data written to it now, and a power cut before the FAT goes
+	 * out, would leave that chain and the new one sharing it. */
+	if (v->freed && (rc = cache_writeback(v)))
+		return rc;
 	if (!cl_valid(v, c))
 		c = 2;
 	for (i = 0; i < v->clusters; i++, c = c + 1 > v->clusters + 1 ? 2 : c + 1) {
@@ -1181,8 +1218,17 @@ static int file_put(struct fat_vol *v, struct fat_ent *e, uint64_t pos, const ui
 				return rc;
 			if ((rc = chain_link(v, e->cluster ? last : 0, c, run)))
 				return rc;
-			if (!e->cluster)
+			/* Move the hint to the new end (chain_walk left it on the
+			 * old one), so the next append does not walk the chain. */
+			if (!e->cluster) {
 				e->cluster = c;
+				v->hint_first = c;
+				v->hint_index = run - 1;
+				v->hint_cluster = c + run - 1;
+			} else if (v->hint_first == e->cluster && v->hint_cluster == last) {
+				v->hint_index += run;
+				v->hint_cluster = c + run - 1;
+			}
 			have += run;
 		}
 		pos += chunk;
@@ -1382,8 +1428,10 @@ int64_t fat_write(struct fat_vol *v, const char *path, uint64_t off, const void 
 	rc2 = ent_update(v, &e);
 	rc = rc ? rc : rc2;
 out:
-	rc2 = fat_sync(v);
-	rc = rc ? rc : rc2;
+	if (!(flags & FAT_NOSYNC)) {
+		rc2 = fat_sync(v);
+		rc = rc ? rc : rc2;
+	}
 	return rc ? rc : (int64_t)len;
 }
 

@@ -13,14 +13,18 @@
  * "." and ".." components are refused, never followed.
  *
  * Crash consistency.  Every operation that changes the volume ends with
- * fat_sync(), which writes in this order, with a device flush between the
- * steps that wrote something:
+ * fat_sync() (but a fat_write with FAT_NOSYNC, which leaves its FAT and
+ * folder changes in the cache for a later fat_sync), which writes in this
+ * order, with a device flush between the steps that wrote something:
  *   1. file and directory data (written to the disk as it is produced, never
  *      cached), into clusters that are still free in the FAT on disk;
  *   2. the FAT sectors, every copy;
  *   3. directory entries and FSInfo.
  * Shrinking goes the other way: the directory entry that stops using a
- * chain is synced before the chain is freed.  So a power cut leaves at worst
+ * chain is synced before the chain is freed, and freed clusters are given
+ * out again only once the FAT saying they are free is on the disk (the
+ * allocator syncs first if it must).  A cache that fills up between syncs
+ * is written back in the same order.  So a power cut leaves at worst
  * a lost chain or a file whose chain is longer than its size (fsck.fat
  * repairs both); it never makes a file point at clusters another file owns.
  * Writing one file rewrites other files' FAT entries and directory entries
@@ -86,6 +90,7 @@ struct fat_vol {
 	uint32_t next_free;		/* where the next allocation starts looking */
 	int fsinfo_dirty;
 	int data_written;		/* data went out since the last barrier */
+	int freed;			/* clusters freed in the cache, not yet on disk */
 	/* Where the last chain walk ended, to make sequential access O(1). */
 	uint32_t hint_first, hint_index, hint_cluster;
 	uint32_t clock;
@@ -118,8 +123,11 @@ int64_t fat_read(struct fat_vol *v, const char *path, uint64_t off, void *buf, u
 #define FAT_CREATE	1u	/* fat_write: create the file if it is missing */
 #define FAT_PARENTS	2u	/* ...and its missing folders */
 #define FAT_TRUNCATE	4u	/* the file is emptied first (a replace) */
+#define FAT_NOSYNC	8u	/* no fat_sync() at the end: the caller does it */
 /* Writes len bytes at off, growing the file (a gap reads as zeros).
- * Returns len or a negative error. */
+ * Returns len or a negative error.  With FAT_NOSYNC the data is on the
+ * disk but the FAT and the entry that make it part of the file are not
+ * (until fat_sync): a run of writes pays for one sync, not one each. */
 int64_t fat_write(struct fat_vol *v, const char *path, uint64_t off, const void *buf,
     uint64_t len, uint32_t flags);
 int fat_truncate(struct fat_vol *v, const char *path, uint64_t size);	/* shrink or grow */

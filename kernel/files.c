@@ -18,6 +18,13 @@
  * FOMOS_FILE_REPLACE is done as "empty the file, then write it in slices":
  * a power cut in the middle leaves a short file, never another file hurt
  * (fat.h's write order).
+ *
+ * Writes sync once, when the whole request is done (the status the app
+ * sees comes after the sync), not once per slice: the slices leave their
+ * FAT and entry changes in fat.c's cache (FAT_NOSYNC), which keeps the
+ * write order whenever it writes them.  The kernel's files_write_at does
+ * not sync at all, so a writer of many pieces (snapshots) pays for one
+ * files_flush.
  */
 #include "blk.h"
 #include "fat.h"
@@ -175,8 +182,10 @@ int32_t files_submit(uint64_t pid, const char *app_name, struct fomos_file *req)
 		return FOMOS_E_BADARG;
 	if (req->op == FOMOS_FILE_LIST && (!req->buf || !req->len))
 		return FOMOS_E_BADARG;
-	if ((req->op == FOMOS_FILE_WRITE || req->op == FOMOS_FILE_REPLACE) &&
-	    (req->offset > 0xFFFFFFFFull || req->len > 0xFFFFFFFFull - req->offset))
+	/* REPLACE makes the file exactly buf[0..len): its offset means nothing. */
+	if ((req->op == FOMOS_FILE_WRITE && (req->offset > 0xFFFFFFFFull ||
+	    req->len > 0xFFFFFFFFull - req->offset)) ||
+	    (req->op == FOMOS_FILE_REPLACE && req->len > 0xFFFFFFFFull))
 		return FOMOS_E_TOOBIG;
 	for (i = 0; i < FILES_REQS; i++) {
 		if (files.reqs[i].pid == pid)
@@ -315,8 +324,9 @@ static int files_step(struct files_req *r)
 			break;
 		}
 		memcpy(files.bounce, r->buf + r->done, chunk);
-		n = fat_write(&files.vol, r->path, r->offset + r->done, files.bounce, chunk,
-		    FAT_CREATE | FAT_PARENTS |
+		n = fat_write(&files.vol, r->path, (r->op == FOMOS_FILE_REPLACE ? 0 : r->offset) + r->done,
+		    files.bounce, chunk,
+		    FAT_CREATE | FAT_PARENTS | FAT_NOSYNC |
 		    (r->op == FOMOS_FILE_REPLACE && r->done == 0 ? FAT_TRUNCATE : 0));
 		if (n < 0) {
 			rc = files_err((int)n);
@@ -339,6 +349,13 @@ static int files_step(struct files_req *r)
 	case FOMOS_FILE_DELETE:
 		rc = files_err(fat_delete(&files.vol, r->path));
 		break;
+	}
+	/* A write is done (or failed: the entry tells how far it got) only
+	 * once it is on the disk. */
+	if (r->op == FOMOS_FILE_WRITE || r->op == FOMOS_FILE_REPLACE) {
+		int32_t sync = files_err(fat_sync(&files.vol));
+
+		rc = rc ? rc : sync;
 	}
 	files_finish(r, rc);
 	return 1;
@@ -370,13 +387,20 @@ void files_poll(uint64_t budget_ns)
 void files_cancel(uint64_t pid)
 {
 	uint32_t i;
+	int wrote = 0;
 
 	for (i = 0; i < FILES_REQS; i++) {
 		if (pid && files.reqs[i].pid == pid) {
+			/* A write cut short: what its slices did still gets synced. */
+			if ((files.reqs[i].op == FOMOS_FILE_WRITE || files.reqs[i].op == FOMOS_FILE_REPLACE) &&
+			    files.reqs[i].done)
+				wrote = 1;
 			files.reqs[i].pid = 0;
 			files.pending--;
 		}
 	}
+	if (wrote)
+		fat_sync(&files.vol);
 }
 
 /* --- the kernel's own files ------------------------------------------------------- */
@@ -438,7 +462,7 @@ int files_write_at(const char *path, uint64_t offset, const void *data, uint64_t
 
 	if (!files_writable())
 		return FOMOS_E_NODISK;
-	n = fat_write(&files.vol, path, offset, data, len, FAT_CREATE | FAT_PARENTS);
+	n = fat_write(&files.vol, path, offset, data, len, FAT_CREATE | FAT_PARENTS | FAT_NOSYNC);
 	return n < 0 ? files_err((int)n) : 0;
 }
 

@@ -37,10 +37,15 @@ uint32_t files_pending(void);	/* requests queued, all apps */
  * return 0 or a FOMOS_E_*. */
 int files_read_all(const char *path, void **data, uint64_t *size);	/* kmalloc'd, kfree it */
 int files_write_all(const char *path, const void *data, uint64_t size);	/* replace */
+/* Not synced: the data may be on the disk, but the file is not sure to
+ * hold it until files_flush(), and writes made after a files_flush reach
+ * the disk after everything before it (a header written last goes after
+ * its body only with a files_flush between them).  files_write_all and
+ * files_delete sync themselves. */
 int files_write_at(const char *path, uint64_t offset, const void *data, uint64_t len);
 int files_read_at(const char *path, uint64_t offset, void *data, uint64_t len, uint64_t *got);
 int files_size(const char *path, uint64_t *size);
 int files_delete(const char *path);
-int files_flush(void);
+int files_flush(void);	/* fat_sync: everything written so far is on the disk */
 
 #endif

@@ -208,6 +208,9 @@ void fat_folder_grows_past_one_cluster_with_many_files(void);
 void fat_file_grows_over_many_clusters_and_reads_back(void);
 void fat_delete_frees_clusters_for_reuse_and_refuses_full_folders(void);
 void fat_writes_data_then_fat_then_folder_entries(void);
+void fat_nosync_writes_batch_into_one_ordered_sync(void);
+void fat_freed_clusters_are_reused_only_once_the_fat_frees_them_on_disk(void);
+void fat_appends_in_many_calls_do_not_walk_the_chain_again(void);
 void fat_corrupt_boot_sectors_are_refused_with_a_reason(void);
 void fat_chain_loops_and_wild_clusters_are_reported_not_followed(void);
 void fat_finds_volumes_raw_and_in_mbr_and_gpt_partitions(void);
@@ -411,6 +414,9 @@ static const struct unit_test {
 	T(fat_file_grows_over_many_clusters_and_reads_back),
 	T(fat_delete_frees_clusters_for_reuse_and_refuses_full_folders),
 	T(fat_writes_data_then_fat_then_folder_entries),
+	T(fat_nosync_writes_batch_into_one_ordered_sync),
+	T(fat_freed_clusters_are_reused_only_once_the_fat_frees_them_on_disk),
+	T(fat_appends_in_many_calls_do_not_walk_the_chain_again),
 	T(fat_corrupt_boot_sectors_are_refused_with_a_reason),
 	T(fat_chain_loops_and_wild_clusters_are_reported_not_followed),
 	T(fat_finds_volumes_raw_and_in_mbr_and_gpt_partitions),

@@ -15,11 +15,15 @@
 struct mem_disk {
 	uint8_t *data;
 	uint64_t sectors;
-	/* Every write, in order, for the write-order test. */
+	/* Every write, in order, for the write-order test; with log_flushes,
+	 * device flushes too, as LOG_FLUSH. */
 	uint64_t log[4096];
 	uint32_t nlog;
-	int fail_reads;
+	int fail_reads, log_flushes;
+	uint64_t sectors_read;
 };
+
+#define LOG_FLUSH	(~0ull)
 
 static int mem_read(void *ctx, uint64_t lba, uint32_t n, void *buf)
 {
@@ -28,6 +32,7 @@ static int mem_read(void *ctx, uint64_t lba, uint32_t n, void *buf)
 	if (d->fail_reads || lba + n > d->sectors)
 		return -1;
 	memcpy(buf, d->data + lba * 512, (size_t)n * 512);
+	d->sectors_read += n;
 	return 0;
 }
 
@@ -41,6 +46,15 @@ static int mem_write(void *ctx, uint64_t lba, uint32_t n, const void *buf)
 	memcpy(d->data + lba * 512, buf, (size_t)n * 512);
 	for (i = 0; i < n && d->nlog < 4096; i++)
 		d->log[d->nlog++] = lba + i;
+	return 0;
+}
+
+static int mem_flush(void *ctx)
+{
+	struct mem_disk *d = ctx;
+
+	if (d->log_flushes && d->nlog < 4096)
+		d->log[d->nlog++] = LOG_FLUSH;
 	return 0;
 }
 
@@ -109,7 +123,7 @@ static void disk_free(struct mem_disk *d)
 
 static struct fat_io disk_io(struct mem_disk *d)
 {
-	struct fat_io io = { d, mem_read, mem_write, NULL, NULL };
+	struct fat_io io = { d, mem_read, mem_write, mem_flush, NULL };
 
 	return io;
 }
@@ -346,6 +360,139 @@ void fat_writes_data_then_fat_then_folder_entries(void)
 	    (size_t)v->fat_sectors * 512) == 0);
 	/* FSInfo has the real free count. */
 	CHECK_EQ_U64(get32(d->data + 512 + 488), v->free_count);
+	free(v);
+	disk_free(d);
+}
+
+/* Mounts a copy of d's bytes as they are now: the disk after a power cut. */
+static struct fat_vol *after_power_cut(struct mem_disk *d, struct mem_disk **copy)
+{
+	struct fat_vol *v = calloc(1, sizeof(*v));
+	struct mem_disk *c = disk_new((uint32_t)d->sectors);
+	struct fat_io io = disk_io(c);
+	char why[96];
+
+	memcpy(c->data, d->data, d->sectors * 512);
+	CHECK(fat_mount(v, &io, 0, c->sectors, 1, why, sizeof(why)) == 0);
+	*copy = c;
+	return v;
+}
+
+void fat_nosync_writes_batch_into_one_ordered_sync(void)
+{
+	struct mem_disk *d, *c;
+	struct fat_vol *v = fresh(&d, 1), *cv;
+	static uint8_t data[4096], back[10 * 4096];
+	uint32_t i, free0 = v->free_count, flushes = 0, fat_at = 0, dir_at = 0;
+	struct fat_stat st;
+
+	d->log_flushes = 1;
+	d->nlog = 0;
+	for (i = 0; i < 10; i++) {
+		memset(data, 'a' + (int)i, sizeof(data));
+		CHECK(fat_write(v, "/f/x.bin", i * 4096ull, data, sizeof(data),
+		    FAT_CREATE | FAT_PARENTS | FAT_NOSYNC) == sizeof(data));
+	}
+	/* Only data went out: no flush, no FAT, no folder sector. */
+	for (i = 0; i < d->nlog; i++)
+		CHECK(d->log[i] != LOG_FLUSH && d->log[i] >= v->data_start);
+	CHECK(fat_read(v, "/f/x.bin", 0, back, sizeof(back)) == (int64_t)sizeof(back));
+	CHECK(back[0] == 'a' && back[sizeof(back) - 1] == 'j');
+	/* A power cut now: the file is not there and nothing is lost. */
+	cv = after_power_cut(d, &c);
+	CHECK_EQ_U64(fat_stat(cv, "/f", &st), FAT_ENOTFOUND);
+	CHECK_EQ_U64(cv->free_count, free0);
+	free(cv);
+	disk_free(c);
+	/* The sync: data, flush, FAT (both copies), flush, folders, flush. */
+	i = d->nlog;
+	CHECK(fat_sync(v) == 0);
+	CHECK(d->log[i] == LOG_FLUSH);
+	for (i++; i < d->nlog; i++) {
+		if (d->log[i] == LOG_FLUSH) {
+			flushes++;
+		} else if (d->log[i] >= 32 && d->log[i] < v->data_start) {
+			CHECK(flushes == 0);
+			fat_at++;
+		} else {
+			CHECK(flushes == 1);
+			dir_at++;
+		}
+	}
+	CHECK(fat_at >= 2 && dir_at >= 1 && flushes == 2);
+	cv = after_power_cut(d, &c);
+	CHECK(fat_stat(cv, "/f/x.bin", &st) == 0);
+	CHECK_EQ_U64(st.size, sizeof(back));
+	memset(back, 0, sizeof(back));
+	CHECK(fat_read(cv, "/f/x.bin", 0, back, sizeof(back)) == (int64_t)sizeof(back));
+	CHECK(back[0] == 'a' && back[4096] == 'b' && back[sizeof(back) - 1] == 'j');
+	CHECK_EQ_U64(cv->free_count, v->free_count);
+	CHECK(v->free_count < free0);
+	free(cv);
+	disk_free(c);
+	free(v);
+	disk_free(d);
+}
+
+void fat_freed_clusters_are_reused_only_once_the_fat_frees_them_on_disk(void)
+{
+	struct mem_disk *d;
+	struct fat_vol *v = fresh(&d, 1);
+	static uint8_t data[8192];
+	uint32_t first, i, fat_written = 0, flushed = 0, reused = 0;
+	uint64_t lba;
+
+	CHECK(fat_write(v, "/A.BIN", 0, data, sizeof(data), FAT_CREATE) == sizeof(data));
+	first = (uint32_t)root_entry(v, d, 0)[26] | (uint32_t)root_entry(v, d, 0)[27] << 8;
+	CHECK(first >= 3);
+	/* Make the allocator look at the file's clusters first: a replace
+	 * frees them and would take them straight back. */
+	v->next_free = first;
+	d->log_flushes = 1;
+	d->nlog = 0;
+	memset(data, 'z', sizeof(data));
+	CHECK(fat_write(v, "/A.BIN", 0, data, sizeof(data), FAT_TRUNCATE | FAT_NOSYNC) == sizeof(data));
+	for (i = 0; i < d->nlog; i++) {
+		lba = d->log[i];
+		if (lba == LOG_FLUSH) {
+			flushed = fat_written;
+		} else if (lba == 32 || lba == 32 + v->fat_sectors) {
+			fat_written = 1;
+			flushed = 0;
+		} else if (lba >= v->data_start + (first - 2) &&
+		    lba < v->data_start + (first - 2) + sizeof(data) / 512) {
+			/* Data into an old cluster: its freeing is on the disk. */
+			CHECK(flushed);
+			reused = 1;
+		}
+	}
+	CHECK(reused);
+	CHECK(fat_sync(v) == 0);
+	CHECK(fat_read(v, "/A.BIN", 0, data, sizeof(data)) == sizeof(data));
+	CHECK(data[0] == 'z' && data[sizeof(data) - 1] == 'z');
+	free(v);
+	disk_free(d);
+}
+
+void fat_appends_in_many_calls_do_not_walk_the_chain_again(void)
+{
+	struct mem_disk *d;
+	struct fat_vol *v = fresh(&d, 1);
+	static uint8_t data[64 * 1024];
+	uint32_t i, calls = 48;	/* 3 MiB: 6144 clusters, 48 FAT sectors, more than the cache */
+	struct fat_stat st;
+
+	memset(data, 7, sizeof(data));
+	d->sectors_read = 0;
+	for (i = 0; i < calls; i++)
+		CHECK(fat_write(v, "/big", i * (uint64_t)sizeof(data), data, sizeof(data),
+		    FAT_CREATE | FAT_NOSYNC) == sizeof(data));
+	CHECK(fat_sync(v) == 0);
+	/* Each FAT sector read about once, not the whole chain per call
+	 * (which reads over a thousand). */
+	CHECK(d->sectors_read < 150);
+	CHECK(fat_stat(v, "/big", &st) == 0);
+	CHECK_EQ_U64(st.size, calls * (uint64_t)sizeof(data));
 	free(v);
 	disk_free(d);
 }
