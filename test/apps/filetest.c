@@ -37,7 +37,7 @@ static const struct step script[] = {
 	{ FOMOS_FILE_REPLACE, F3, 4, 0, 10, CHECK_NONE },	/* shrinks it */
 	{ FOMOS_FILE_WRITE, F4, 5, 0, 500, CHECK_NONE },
 	{ FOMOS_FILE_REPLACE, "small.txt", 6, 0, 5, CHECK_NONE },
-	{ FOMOS_FILE_REPLACE, "MixedCase.TXT", 7, 0, 4, CHECK_NONE },
+	{ FOMOS_FILE_REPLACE, "MixedCase.TXT", 7, 3, 4, CHECK_NONE },	/* offset: ignored */
 	{ FOMOS_FILE_WRITE, "gap.bin", 8, 5000, 10, CHECK_NONE },
 	{ FOMOS_FILE_REPLACE, "doomed file.txt", 9, 0, 20, CHECK_NONE },
 	{ FOMOS_FILE_DELETE, "doomed file.txt", 0, 0, 0, CHECK_NONE },

@@ -62,7 +62,7 @@ def expected_files():
         F3: pattern(4, 0, 10),      # 100 bytes, then replaced by 10
         F4: pattern(5, 0, 500),
         'small.txt': pattern(6, 0, 5),
-        'MixedCase.TXT': pattern(7, 0, 4),
+        'MixedCase.TXT': pattern(7, 3, 4),  # a REPLACE's offset is ignored
         'gap.bin': bytes(5000) + pattern(8, 5000, 10),
     }
 
