@@ -101,7 +101,8 @@ def test_reboot_boots_the_kernel_again(machine):
     m = machine()
     boot_to_prompt(m)
     m.send('reboot\r')
-    m.wait_for(READY, timeout=90)
+    # serial_text holds whole lines only: wait for the end of the line too.
+    m.wait_for(READY + r'\r', timeout=90)
     assert len(re.findall(READY, m.serial_text)) == 2
 
 
