@@ -94,6 +94,27 @@ int app_opts_parse(const char *s, size_t len, struct app_opts *o, char *why, siz
 	return 0;
 }
 
+int app_run_args(const char *arg, char *name, struct app_opts *o, char *why, size_t why_len)
+{
+	size_t n = 0, len = strlen(arg);
+	char bad[96];
+
+	while (arg[n] && arg[n] != ' ' && n < APP_NAME_MAX - 1)
+		n++;
+	if (!n || (arg[n] && arg[n] != ' ')) {
+		fmt_snprintf(why, why_len, "usage: run NAME [trace] [nofb] [nosys] [quota=N] [budget=MS] [restart]");
+		return -1;
+	}
+	memcpy(name, arg, n);
+	name[n] = 0;
+	app_opts_default(o);
+	if (app_opts_parse(arg + n, len - n, o, bad, sizeof(bad)) < 0) {
+		fmt_snprintf(why, why_len, "run: %s", bad);
+		return -1;
+	}
+	return 0;
+}
+
 /* One line without its newline.  Returns 1 with *e filled, 0 for a blank or
  * comment line, -1 with a reason. */
 static int init_line(const char *s, size_t len, struct init_entry *e, char *why, size_t why_len)

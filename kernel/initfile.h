@@ -47,6 +47,10 @@ typedef void init_report_fn(void *arg, const char *msg);
 void app_opts_default(struct app_opts *o);
 /* Parses the options in s[0..len).  Returns 0, or -1 with a reason. */
 int app_opts_parse(const char *s, size_t len, struct app_opts *o, char *why, size_t why_len);
+/* The arguments of the `run` command, "NAME [options]": name gets NAME
+ * (NUL-terminated, < APP_NAME_MAX), *o its options.  0, or -1 with a
+ * one-line answer for the user in why (a usage line or the bad option). */
+int app_run_args(const char *arg, char *name, struct app_opts *o, char *why, size_t why_len);
 
 /* Fills out[0..max) and returns how many entries; every bad line is
  * reported ("init line 4: ...") and skipped. */

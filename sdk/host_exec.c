@@ -633,22 +633,12 @@ static void host_cmd_ps(struct host_out *o, const char *arg __attribute__((unuse
 
 static void host_cmd_run(struct host_out *o, const char *arg)
 {
-	char name[APP_NAME_MAX], why[96];
+	char name[APP_NAME_MAX], why[128];
 	struct app_opts opts;
-	uint32_t n = 0;
 	int64_t pid;
 
-	while (arg[n] && arg[n] != ' ' && n < APP_NAME_MAX - 1)
-		n++;
-	if (!n || (arg[n] && arg[n] != ' ')) {
-		host_say(o, "usage: run NAME [trace] [nofb] [nosys] [quota=N] [budget=MS] [restart]\n");
-		return;
-	}
-	memcpy(name, arg, n);
-	name[n] = 0;
-	app_opts_default(&opts);
-	if (app_opts_parse(arg + n, strlen(arg + n), &opts, why, sizeof(why)) < 0) {
-		host_say(o, "run: %s\n", why);
+	if (app_run_args(arg, name, &opts, why, sizeof(why)) < 0) {
+		host_say(o, "%s\n", why);
 		return;
 	}
 	pid = host_run_name(name, &opts);

@@ -100,6 +100,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fat_write(&vol, "/fomos/data/fuzz/A long file name.txt", 100, text,
 			    sizeof(text), FAT_CREATE | FAT_PARENTS);
 			fat_write(&vol, "/A.TXT", 0, text, sizeof(text), FAT_CREATE | FAT_TRUNCATE);
+			/* Batched writes (the file service's way): the cache holds the
+			 * FAT and entry changes until the sync. */
+			for (int i = 0; i < 4; i++)
+				fat_write(&vol, "/fomos/state/slot0.snap", (uint64_t)i * sizeof(text), text,
+				    sizeof(text), FAT_CREATE | FAT_PARENTS | FAT_NOSYNC);
+			fat_sync(&vol);
 			fat_mkdir(&vol, "/new folder", 0);
 			fat_truncate(&vol, "/A.TXT", 3);
 			fat_delete(&vol, "/fomos/data/fuzz/A long file name.txt");

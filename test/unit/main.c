@@ -115,6 +115,7 @@ void abi_v1_fields_have_not_moved(void);
 void abi_structs_only_grow(void);
 /* test_initfile.c */
 void init_lists_apps_in_order_with_their_options(void);
+void init_run_args_split_the_name_from_its_options(void);
 void init_skips_comments_and_blank_lines_and_reads_crlf_and_tabs(void);
 void init_last_line_needs_no_newline(void);
 void init_quota_takes_k_m_g_suffixes_from_4k_to_2g(void);
@@ -320,6 +321,7 @@ static const struct unit_test {
 	T(abi_v1_fields_have_not_moved),
 	T(abi_structs_only_grow),
 	T(init_lists_apps_in_order_with_their_options),
+	T(init_run_args_split_the_name_from_its_options),
 	T(init_skips_comments_and_blank_lines_and_reads_crlf_and_tabs),
 	T(init_last_line_needs_no_newline),
 	T(init_quota_takes_k_m_g_suffixes_from_4k_to_2g),

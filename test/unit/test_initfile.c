@@ -484,3 +484,24 @@ init_budget_and_restart_options_parse_and_bad_budgets_are_refused(void)
 	CHECK_EQ_U64(app_opts_parse("budget=", 7, &o, why, sizeof(why)), (uint64_t)-1);
 	CHECK_EQ_U64(o.budget_ms, APP_BUDGET_DEFAULT);
 }
+
+void
+init_run_args_split_the_name_from_its_options(void)
+{
+	struct app_opts o;
+	char name[APP_NAME_MAX], why[128];
+
+	CHECK_EQ_U64(app_run_args("counter quota=8M trace", name, &o, why, sizeof(why)), 0);
+	CHECK_STR(name, "counter");
+	CHECK_EQ_U64(o.quota, 8ull << 20);
+	CHECK_EQ_U64(o.trace, 1);
+	CHECK_EQ_U64(app_run_args("hello", name, &o, why, sizeof(why)), 0);
+	CHECK_STR(name, "hello");
+	CHECK_EQ_U64(o.quota, APP_QUOTA_DEFAULT);
+	CHECK_EQ_U64(app_run_args("", name, &o, why, sizeof(why)), -1);
+	CHECK_STR(why, "usage: run NAME [trace] [nofb] [nosys] [quota=N] [budget=MS] [restart]");
+	CHECK_EQ_U64(app_run_args("a-name-that-is-far-too-long-for-an-app", name, &o, why, sizeof(why)), -1);
+	CHECK(strncmp(why, "usage:", 6) == 0);
+	CHECK_EQ_U64(app_run_args("counter fast", name, &o, why, sizeof(why)), -1);
+	CHECK_STR(why, "run: unknown option 'fast' (trace, nofb, nosys, quota=N, budget=MS, restart)");
+}
