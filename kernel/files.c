@@ -303,7 +303,11 @@ static int files_step(struct files_req *r)
 
 	switch (r->op) {
 	case FOMOS_FILE_READ:
-		n = chunk ? fat_read(&files.vol, r->path, r->offset + r->done, files.bounce, chunk) : 0;
+		/* Even an empty read says whether the file is there. */
+		if (chunk)
+			n = fat_read(&files.vol, r->path, r->offset + r->done, files.bounce, chunk);
+		else if ((n = fat_stat(&files.vol, r->path, &st)) == 0 && st.is_dir)
+			n = FAT_EISDIR;
 		if (n < 0) {
 			rc = files_err((int)n);
 			break;
