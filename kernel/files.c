@@ -378,8 +378,12 @@ static struct files_req *files_oldest(void)
 
 void files_poll(uint64_t budget_ns)
 {
-	uint64_t start = timer_ns();
+	uint64_t start;
 	struct files_req *r;
+
+	if (!files.pending)
+		return;		/* the usual case, once a millisecond: no clock read */
+	start = timer_ns();
 
 	while (files.pending && (r = files_oldest())) {
 		files_step(r);
