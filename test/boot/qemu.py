@@ -248,9 +248,10 @@ class Machine:
     def serial_text(self):
         """Every complete line the machine wrote on its serial port so far.
         (A line still arriving is left out: `counter 1` may be the start of
-        `counter 12`.)"""
+        `counter 12`.)  A line is complete at its '\r' already: that is what
+        wait_for patterns end with, and the '\n' may not have arrived yet."""
         with self._cond:
-            return self._text[:self._text.rfind('\n') + 1]
+            return self._text[:max(self._text.rfind('\n'), self._text.rfind('\r')) + 1]
 
     def mark(self):
         """Skips what arrived so far: the next wait_for looks only at what
