@@ -1,7 +1,7 @@
 /*
  * Block devices, as the layers above see them: numbered 512-byte sectors,
  * requests that complete later.  drivers/virtio_blk.c provides them; the
- * kernel's file system (kernel/fat.c, through kernel/disk.c) uses them.
+ * kernel's file system (kernel/fs/fat.c, through kernel/fs/files.c) uses them.
  *
  * A request is queued with blk_submit() and finished by blk_poll() (the
  * executor calls it every turn, like every driver's poll): then r->status
@@ -105,9 +105,5 @@ struct blk_pipe {
 };
 int blk_pipe_run(const struct blk_pipe *p, uint64_t *err_sector);
 #define BLK_ECHECK	(-1000)		/* blk_pipe_run: consume said stop */
-
-/* The `disk` command (kernel/monitor.c's table). */
-struct cmd_out;
-void blk_cmd(struct cmd_out *o, const char *arg);
 
 #endif

@@ -13,6 +13,7 @@
 #include "lib.h"
 #include "log.h"
 #include "pmm.h"
+#include "timer.h"
 #include "virtio_pci.h"
 
 #define VINPUT_MAX	4
@@ -116,11 +117,11 @@ static int32_t vinput_scale(struct vinput *vi, int axis, int32_t v, int32_t scre
 	return (int32_t)(((int64_t)v - vi->abs_min[axis]) * (screen - 1) / span);
 }
 
-static void vinput_event(struct vinput *vi, const struct vinput_event *e, uint64_t tsc)
+static void vinput_event(struct vinput *vi, const struct vinput_event *e, uint64_t t)
 {
 	switch (e->type) {
 	case EV_KEY:
-		inputhub_key(tsc, e->code, (int32_t)e->value);
+		inputhub_key(t, e->code, (int32_t)e->value);
 		break;
 	case EV_REL:
 		if (e->code == REL_X || e->code == REL_Y) {
@@ -138,12 +139,12 @@ static void vinput_event(struct vinput *vi, const struct vinput_event *e, uint64
 		break;
 	case EV_SYN:
 		if (vi->rel_dirty)
-			inputhub_move(tsc, vi->rel[0], vi->rel[1]);
+			inputhub_move(t, vi->rel[0], vi->rel[1]);
 		if (vi->abs_dirty)
-			inputhub_warp(tsc, vinput_scale(vi, 0, vi->abs[0], inputhub_width()),
+			inputhub_warp(t, vinput_scale(vi, 0, vi->abs[0], inputhub_width()),
 			    vinput_scale(vi, 1, vi->abs[1], inputhub_height()));
 		if (vi->wheel)
-			inputhub_wheel(tsc, vi->wheel);
+			inputhub_wheel(t, vi->wheel);
 		vi->rel[0] = vi->rel[1] = vi->wheel = 0;
 		vi->rel_dirty = vi->abs_dirty = 0;
 		break;
@@ -181,16 +182,17 @@ static void vinput_poll(void)
 	for (i = 0; i < vinput_count; i++) {
 		struct vinput *vi = &vinputs[i];
 		struct vinput_event *e;
-		uint64_t tsc;
+		uint64_t t;
 		uint32_t got = 0;
 
 		/* The common case, every executor turn: nothing new. */
 		if (!virtq_pending(&vi->eventq) && !virtq_pending(&vi->statusq) &&
 		    vi->caps_led == (uint8_t)inputhub_caps_lock())
 			continue;
-		tsc = drivers_irq_tsc();
+		/* When it arrived: the interrupt that announced it. */
+		t = timer_tsc_to_ns(drivers_irq_tsc());
 		while ((e = virtq_get(&vi->eventq, NULL))) {
-			vinput_event(vi, e, tsc);
+			vinput_event(vi, e, t);
 			got++;
 		}
 		if (got)

@@ -1,5 +1,5 @@
 /*
- * The reference for kernel/bench_disk.c: the same reads through OVMF's own
+ * The reference for kernel/bench/bench_disk.c: the same reads through OVMF's own
  * block driver (BlockIo on the device we were loaded from), measured in the
  * same boot.  BlockIo is synchronous, so the firmware has one request in
  * flight at a time.  The firmware has no calibrated clock: the TSC ticks go

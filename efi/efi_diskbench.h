@@ -1,6 +1,6 @@
 /*
  * bench=yes: times the firmware's BlockIo reads of the boot disk (see
- * struct boot_diskbench in kernel/boot.h) while boot services still run.
+ * struct boot_diskbench in kernel/boot/boot.h) while boot services still run.
  */
 #ifndef EFI_DISKBENCH_H
 #define EFI_DISKBENCH_H

@@ -1,25 +1,35 @@
 /*
- * kernel_main: from the firmware's machine to ours.
+ * kernel_main: from the firmware's machine to ours, then the system's one
+ * loop.
  *
  * Order matters.  We arrive on the firmware's stack, under its GDT, IDT and
  * page tables, all in boot-services memory.  So: serial and the pmm first
  * (from free RAM only), then our own stack; on it, our GDT, IDT and page
  * tables; only then is boot-services memory released to the pmm.
+ *
+ * The loop (main_turn) is the only place that knows every subsystem: the
+ * devices, the apps (exec/), the serial line (shell/), the disk work for
+ * apps and the screen, each given its turn; when nobody is due it halts the
+ * CPU until the next interrupt.
  */
 #include "acpi.h"
 #include "bench.h"
-#include "files.h"
 #include "bench_disk.h"
 #include "boot.h"
+#include "cmd.h"
 #include "console.h"
 #include "cpu.h"
 #include "display.h"
 #include "drivers.h"
-#include "inputhub.h"
 #include "exec.h"
+#include "exec_pc.h"
+#include "exec_snap.h"
+#include "files.h"
+#include "inputhub.h"
 #include "kmem.h"
 #include "lib.h"
 #include "log.h"
+#include "main.h"
 #include "monitor.h"
 #include "paging.h"
 #include "panic.h"
@@ -29,6 +39,9 @@
 #include "trap.h"
 
 #define KSTACK_PAGES	16	/* 64 KiB, with an unmapped guard page below */
+#define MAIN_FRAME_NS	(1000000000ull / 60)	/* the screen is recomposed at most 60 times a second */
+#define MAIN_CHORES_NS	1000000ull		/* the serial line, disk work and the screen: once a ms */
+#define MAIN_FILES_NS	500000ull		/* disk work for apps per chores turn */
 
 static uint64_t main_guard;	/* the page below the kernel stack */
 
@@ -83,11 +96,102 @@ static void main_fault_on_purpose(const char *kind)
 		klog("kernel: unknown fault kind '%s' in boot.cfg, ignored\n", kind);
 }
 
+/* --- the loop ------------------------------------------------------------------- */
+
+uint32_t main_turn(uint64_t *next_wake_ns)
+{
+	static uint64_t next_chores, next_frame;
+	uint32_t called;
+	uint64_t now;
+
+	/* Devices first: what arrived reaches the apps in this same round. */
+	drivers_poll();
+	exec_clicks();
+	called = exec_round(next_wake_ns);
+	exec_snap_poll();
+	now = timer_ns();
+
+	/* Polling the UART is an I/O port access (slow, very slow under TCG):
+	 * the serial line, the disk work and the display are looked at once a
+	 * millisecond, not once per round of apps that return at once. */
+	if (now < next_chores)
+		return called;
+	next_chores = now + MAIN_CHORES_NS;
+	trap_poll_nmi();
+	monitor_poll();
+	inputhub_tick(now);
+	/* Disk work for the apps, in slices: the loop never waits long for
+	 * the disk. */
+	exec_files_poll(MAIN_FILES_NS);
+	if (now >= next_frame) {
+		next_frame = now + MAIN_FRAME_NS;
+		exec_frame();
+		console_sync();
+		display_flush();
+	}
+	return called;
+}
+
+static __attribute__((noreturn)) void main_loop(void)
+{
+	uint64_t next;
+
+	console_defer(1);
+	/* The apps' first calls come before the kernel's prompt: an app that
+	 * takes the serial line as its terminal (the console) takes it before
+	 * anyone can type into ours. */
+	main_turn(&next);
+	monitor_start();
+	for (;;) {
+		/* Nothing due: sleep until the next interrupt (the 1 kHz tick at
+		 * the latest), then look again. */
+		if (!main_turn(&next) && next > timer_ns())
+			cpu_sti_hlt();
+	}
+}
+
+/* --- bringing it up ---------------------------------------------------------------- */
+
+static uint64_t main_irq_off(void)
+{
+	return cpu_save_irq();
+}
+
+static void main_irq_restore(uint64_t f)
+{
+	cpu_restore_irq(f);
+}
+
+static void main_log_serial(const char *s, size_t n)
+{
+	serial_write(s, n);
+}
+
+static void main_log_console(const char *s, size_t n)
+{
+	console_write(s, n);
+}
+
+/* A fault dump or a panic takes the screen: only the console stays. */
+static void main_on_fatal(void)
+{
+	console_defer(0);
+	display_panic();
+}
+
+static void main_start_apps(struct boot_info *bi)
+{
+	exec_init(display_ready() ? display_width() : 0, display_ready() ? display_height() : 0);
+	exec_set_system(cmd_system);
+	exec_pc_set_boot_files(bi->files, bi->file_count);
+	exec_pc_init();
+}
+
 /* Runs on the kernel's own stack. */
 static void main_on_own_stack(void *arg)
 {
 	struct boot_info *bi = arg;
-	uint64_t freed;
+	uint64_t freed, ns;
 
 	gdt_init();
 	idt_init();
@@ -104,26 +208,30 @@ static void main_on_own_stack(void *arg)
 	drivers_init();
 	files_init();
 
-	uint64_t ns = timer_ns();
+	ns = timer_ns();
 	klog("kernel: ready in %llu.%llu ms\n", ns / 1000000, ns / 100000 % 10);
 	main_fault_on_purpose(bi->cfg.fault);
-	exec_set_files(bi->files, bi->file_count);
+	main_start_apps(bi);
 	if (bi->cfg.bench) {
 		bench_disk_ovmf(&bi->diskbench);
 		bench_run();
 	}
 	exec_snap_resume(bi->cfg.resume);
-	exec_start_init();
-	exec_loop();
+	exec_pc_start_init();
+	main_loop();
 }
 
 void kernel_main(struct boot_info *bi)
 {
 	uint64_t stack;
+	uint32_t *frame;
 
 	cpu_cli();
 	serial_init();
 	log_ingest(bi->early_log, bi->early_log_len);
+	log_add_sink(main_log_serial);
+	log_set_guard(main_irq_off, main_irq_restore);
+	trap_set_fatal_hook(main_on_fatal);
 	klog("kernel: Fomos in C, image at 0x%llx (link base 0x%llx)\n", bi->image_base, bi->link_base);
 	trap_set_image(bi->image_base, bi->image_size, bi->link_base);
 	main_log_memory(bi);
@@ -131,8 +239,11 @@ void kernel_main(struct boot_info *bi)
 		klog("kernel: no usable memory in the memory map\nkernel: halted\n");
 		cpu_halt_forever();
 	}
-	if (display_init(&bi->fb) == 0 && console_init() == 0)
-		log_replay_to_console();
+	frame = bi->fb.format != FB_NONE ? kcalloc((uint64_t)bi->fb.width * bi->fb.height, 4) : NULL;
+	if (display_init(&bi->fb, frame, 0xff000000u) == 0 && console_init() == 0) {
+		log_replay(main_log_console);
+		log_add_sink(main_log_console);
+	}
 	if (bi->fb.format != FB_NONE)
 		klog("fb: %ux%u %s, stride %u, at 0x%llx\n", bi->fb.width, bi->fb.height,
 		    main_fb_formats[bi->fb.format], bi->fb.stride, bi->fb.base);

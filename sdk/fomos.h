@@ -175,11 +175,15 @@ struct fomos_file {
 
 int FOMOS_CALL start(struct fomos_ctx *ctx);
 
+#define FOMOS_STR_(x)	#x
+#define FOMOS_STR(x)	FOMOS_STR_(x)
+
 #ifndef _WIN32	/* apps are ELF; the kernel, which includes this too, is PE */
-/* Tells sdk/app.ld which context version this app was built against; the
- * loader refuses an app that needs a newer kernel.  Weak, so that every
- * source file of an app may include this header. */
-__asm__(".weak __fomos_ctx_version\n.set __fomos_ctx_version, 3");
+/* Tells sdk/app.ld which context version this app was built against
+ * (FOMOS_CTX_VERSION, the one place that says it); the loader refuses an
+ * app that needs a newer kernel.  Weak, so that every source file of an app
+ * may include this header. */
+__asm__(".weak __fomos_ctx_version\n.set __fomos_ctx_version, " FOMOS_STR(FOMOS_CTX_VERSION));
 #endif
 
 /* --- event types and the evdev codes apps need (linux/input-event-codes.h) -- */

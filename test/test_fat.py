@@ -1,4 +1,4 @@
-"""kernel/fat.c against the reference tools: build/fattool applies
+"""kernel/fs/fat.c against the reference tools: build/fattool applies
 operations to a fresh `mkfs.fat -F 32` image (and to a copy of the build's
 own ESP, made by mformat), then `fsck.fat -n` must find nothing to fix and
 mtools must read back exactly what was written, long names included.
@@ -179,9 +179,9 @@ def test_files_mtools_wrote_are_read_and_replaced(img, tmp_path):
 
 
 def test_the_builds_esp_image_is_read_and_written(tmp_path):
-    esp = ROOT / "build" / "esp.img"
+    esp = ROOT / "build" / "esp-pristine.img"
     if not esp.exists():
-        pytest.skip("build/esp.img not built")
+        pytest.skip("build/esp-pristine.img not built")
     img = tmp_path / "esp.img"
     img.write_bytes(esp.read_bytes())
     info = tool(img, "info").stdout.decode()

@@ -3,7 +3,7 @@
     /usr/bin/python3 test/boot/bench.py build/bench.txt
 
 The kernel measures everything itself, in one boot, each figure next to its
-reference measured the same way (see kernel/bench.c); this script only
+reference measured the same way (see kernel/bench/bench.c); this script only
 collects the `bench:` lines and lays them out as a table.
 """
 
@@ -161,7 +161,7 @@ def compositor_lines(text):
         return []
     return ['', f'Compositor, one {m[1]}x{m[2]} frame: a wallpaper, two opaque windows, a',
             'third window half-transparent everywhere, and a cursor, all overlapping',
-            '(kernel/compose.c), next to one plain memcpy of a whole frame in the same',
+            '(kernel/gfx/compose.c), next to one plain memcpy of a whole frame in the same',
             'boot (best of 9 turns each); "all opaque" is the same desktop with the',
             'third window opaque too:', '',
             '| memcpy of a frame | full frame | full frame, all opaque | 24x32 damage |',

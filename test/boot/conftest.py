@@ -1,4 +1,4 @@
-"""Fixtures for the boot tests: `machine(...)` boots build/esp.img in QEMU."""
+"""Fixtures for the boot tests: `machine(...)` boots a copy of build/esp-pristine.img in QEMU."""
 
 import pytest
 

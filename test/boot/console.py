@@ -39,6 +39,11 @@ def command(m, line, timeout=30):
     until the kernel's next prompt.  Apps may log while the command line
     echoes what is typed, so the echo can come in pieces between their
     lines: only the prompt that follows the answer is waited for."""
+    if not m.seen(PROMPT):
+        # The kernel's first prompt comes after the apps' first calls:
+        # let it come, or it would pass for the end of this answer.
+        m.mark()
+        m.wait_for(PROMPT, timeout)
     start = m.mark()
     m.send(line + '\r')
     end = m.wait_for(PROMPT, timeout)

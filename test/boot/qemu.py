@@ -1,4 +1,4 @@
-"""Boots build/esp.img in QEMU + OVMF, headless, for the boot tests.
+"""Boots build/esp-pristine.img in QEMU + OVMF, headless, for the boot tests.
 
     with Machine(tmp_path, cfg='resolution=1024x768\\n') as m:
         m.wait_for(r'kernel: ready in (\\d+\\.\\d) ms')
@@ -26,7 +26,9 @@ from pathlib import Path
 import png
 
 ROOT = Path(__file__).resolve().parents[2]
-ESP = ROOT / 'build' / 'esp.img'
+# The image as built, never booted: what `ninja qemu` saved into build/esp.img
+# (snapshots, apps' files) must not change what a test or a benchmark sees.
+ESP = ROOT / 'build' / 'esp-pristine.img'
 SOCKET_DIR_MAX = 80  # sun_path holds 108 bytes; keep well below
 
 
@@ -56,14 +58,14 @@ def put_file(img, path, data, scratch):
 
 
 class Machine:
-    """One QEMU + OVMF machine booting a copy of build/esp.img.
+    """One QEMU + OVMF machine booting a copy of build/esp-pristine.img.
 
     memory and machine go to -m and -machine; cfg (str or bytes) replaces
     /fomos/boot.cfg on the copy; resolution ('1024x768' or (w, h)) appends a
     resolution= line to it; extra_args go last on QEMU's command line;
     vga=False boots with no display device at all.  image: boot this disk
     image as it is (e.g. the one an earlier Machine left in its directory,
-    `machine.image`) instead of a fresh copy of build/esp.img; cfg and files
+    `machine.image`) instead of a fresh copy of build/esp-pristine.img; cfg and files
     still go into it.  esp_readonly=True attaches the disk read-only
     (the guest sees a read-only virtio-blk device).
     """
@@ -252,6 +254,12 @@ class Machine:
         wait_for patterns end with, and the '\n' may not have arrived yet."""
         with self._cond:
             return self._text[:max(self._text.rfind('\n'), self._text.rfind('\r')) + 1]
+
+    def seen(self, regex):
+        """True if `regex` matches anything the machine wrote so far, a line
+        still arriving included (a prompt has no end of line)."""
+        with self._cond:
+            return re.search(regex, self._text) is not None
 
     def mark(self):
         """Skips what arrived so far: the next wait_for looks only at what

@@ -1,4 +1,4 @@
-"""Boots build/esp.img headless to the desktop of the default /fomos/init
+"""Boots a copy of build/esp-pristine.img headless to the desktop of the default /fomos/init
 (wallpaper, console, pointer), types a few commands into the console through
 the serial line, points somewhere, and saves the screen.
 

@@ -213,3 +213,17 @@ def test_an_app_built_with_the_sdk_outside_the_repo_runs(machine, tmp_path):
     for i in (1, 2, 3):
         m.wait_for(rf'outsider\[1\]: outsider says hi #{i}', 30)
     m.wait_for(r'exec: outsider\[1\] ended \(exit code -1\)')
+
+
+def test_system_returns_the_answers_full_length_and_cuts_it_to_the_buffer(machine):
+    """fomos.h: system() writes its answer cut to cap (NUL included) and
+    returns the answer's full length; test/apps/sysapp.c asks `help` into
+    2048 bytes, then into 8."""
+    m = boot_with(machine, 'sysapp\n')
+    m.wait_for(r'sysapp\[1\]: sysapp: ps = \d+\r', 30)
+    text = m.serial_text
+    full = [int(n) for n in re.findall(r'sysapp\[1\]: sysapp: help = (\d+)\r', text)]
+    assert len(full) == 2 and full[0] == full[1] > 200, f'the full length both times, not what fitted: {full}'
+    assert 'sysapp[1]: sysapp: |   help \r' in text, '7 bytes and the NUL in an 8-byte buffer'
+    assert 'sysapp[1]: sysapp: bogus thing = -2\r' in text
+    assert "sysapp[1]: sysapp: | unknown command 'bogus' (try 'help')" in text

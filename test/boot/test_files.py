@@ -108,8 +108,8 @@ def fsck_clean(img):
 
 
 def fresh_image(directory, files):
-    """A copy of build/esp.img with `files` in it, and a second copy to
-    compare with later (build/esp.img may be rebuilt meanwhile)."""
+    """A copy of build/esp-pristine.img with `files` in it, and a second copy
+    to compare with later (the image may be rebuilt meanwhile)."""
     directory.mkdir(parents=True, exist_ok=True)
     img, before = directory / 'disk.img', directory / 'before.img'
     shutil.copyfile(qemu.ESP, img)

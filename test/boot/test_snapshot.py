@@ -1,5 +1,5 @@
 """Apps that survive a reboot: `save`, `suspend` and the next boot's resume
-(kernel/exec_snap.c, format in kernel/snapshot.c)."""
+(kernel/exec/exec_snap.c, format in kernel/exec/snapshot.c)."""
 
 import re
 import subprocess

@@ -1,7 +1,7 @@
 """A save is atomic: QEMU killed at 20 random moments during `save`, and
 every next boot resumes from a complete snapshot, the old one or the new
-one, never a mix (kernel/exec_snap.c; the format's sums and header-last
-order are kernel/snapshot.c's).
+one, never a mix (kernel/exec/exec_snap.c; the format's sums and header-last
+order are kernel/exec/snapshot.c's).
 
 The apps: counter (logs every value) and bigmem (test/apps/bigmem.c: 48 MiB
 whose every page carries the generation g of the call that last wrote it;
@@ -29,7 +29,7 @@ RESUMING = r'snapshot: resuming (\d+) apps from /fomos/state/slot(\d)\.snap, seq
 RESUMED = r'snapshot: (\d+) of (\d+) apps resumed in (\d+) ms\r'
 CUTS = 20
 # bigmem runs under the default 100 ms budget: each call allocates 4 MiB and
-# the arena grows by at most 4 MiB at a time (kernel/appmem.c).
+# the arena grows by at most 4 MiB at a time (kernel/exec/appmem.c).
 BIGMEM_INIT = b'counter\nbigmem nofb\n'
 
 

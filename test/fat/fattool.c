@@ -1,5 +1,5 @@
 /*
- * build/fattool: kernel/fat.c on an image file, for test/test_fat.py and
+ * build/fattool: kernel/fs/fat.c on an image file, for test/test_fat.py and
  * for poking at disks by hand.
  *
  *	fattool IMAGE put PATH FILE	replace PATH with FILE's bytes (creates folders)

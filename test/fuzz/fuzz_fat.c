@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for kernel/fat.c: the input is a disk.  Finding and
+ * libFuzzer target for kernel/fs/fat.c: the input is a disk.  Finding and
  * mounting the volume, listing every folder (a few levels down), reading
  * every file, then writing, making a folder and deleting on a copy must
  * never crash, hang or touch memory outside the disk, whatever the bytes.

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the app-file seeds in corpus/appfile/ (run once; the files are
-committed).  Small hand-made images in the layout kernel/appfile.h describes,
+committed).  Small hand-made images in the layout kernel/exec/appfile.h describes,
 some valid and some one field away from valid, so the fuzzer starts next to
 every check instead of at "bad magic".
 

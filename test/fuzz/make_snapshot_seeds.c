@@ -4,7 +4,7 @@
  * so the fuzzer starts from every kind of record instead of "bad magic".
  *
  *	clang -std=c11 -Ikernel -Isdk test/fuzz/make_snapshot_seeds.c \
- *	    kernel/snapshot.c kernel/fmt.c test/fuzz/fuzz_panic.c -o /tmp/seeds &&
+ *	    kernel/exec/snapshot.c kernel/lib/fmt.c test/fuzz/fuzz_panic.c -o /tmp/seeds &&
  *	    /tmp/seeds test/fuzz/corpus/snapshot
  */
 #include <stdio.h>

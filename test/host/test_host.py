@@ -2,7 +2,7 @@
 
 Every test runs app files from build/apps/ under build/fomos-host and first
 checks that each is byte for byte the file on the boot image (build/esp/ and
-inside build/esp.img), so what passes here is the very file the kernel runs.
+inside build/esp-pristine.img), so what passes here is the very file the kernel runs.
 The expectations are the kernel's own (test/boot/test_apps.py,
 test_faults.py, test_input.py): the same log lines, the same pixels, the
 same refusals.
@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 HOST = ROOT / 'build' / 'fomos-host'
 APPS = ROOT / 'build' / 'apps'
 ESP = ROOT / 'build' / 'esp'
-ESP_IMAGE = ROOT / 'build' / 'esp.img'
+ESP_IMAGE = ROOT / 'build' / 'esp-pristine.img'
 
-EXEC_HOME_BASE = 1 << 40  # kernel/exec.h
+EXEC_HOME_BASE = 1 << 40  # kernel/exec/exec.h
 EXEC_HOME_SIZE = 4 << 30
 EXEC_ARENA_OFFSET = 2 << 30
 BACKGROUND = (0x1d, 0x23, 0x30)  # the kernel console's, under every app
@@ -143,7 +143,7 @@ def test_each_app_lives_at_the_kernels_home_for_its_slot():
     r = host('--headless', '--frames', '1', app('counter'), app('memtest') + ':trace,quota=4M')
     first = re.search(r'memtest\[2\]: trace: calloc\(1, 1048576\) = 0x([0-9a-f]{16})', r.stdout)
     assert first, r.stdout
-    # kernel/exec.c: homes 4 GiB apart, plus a colour of (slot % 256) x 68 KiB.
+    # kernel/exec/exec.c: homes 4 GiB apart, plus a colour of (slot % 256) x 68 KiB.
     home = EXEC_HOME_BASE + 1 * EXEC_HOME_SIZE + 1 * 0x11000
     assert int(first.group(1), 16) == home + EXEC_ARENA_OFFSET + 16
 
@@ -284,7 +284,7 @@ BLUE, RED, WHITE = (0, 0, 255), (255, 0, 0), (255, 255, 255)
 
 
 def over(below, rgb, alpha):
-    """kernel/compose.h's compose_over, one pixel."""
+    """kernel/gfx/compose.h's compose_over, one pixel."""
     def channel(s, d):
         x = s * alpha + d * (255 - alpha) + 128
         return (x + (x >> 8)) >> 8
@@ -446,7 +446,7 @@ def test_filetest_gets_the_kernels_answers_and_leaves_the_kernels_files(tmp_path
                 for line in out if line.startswith('filetest: wild '))
     assert list(wild) == files_boot.WILD
     # Among them a read into its own code and a listing into arena pages
-    # it never got: refused when queued, as exec_user_range does.
+    # it never got: refused when queued, as exec_app_range does.
     assert all(int(r) == files_boot.E_BADARG for r in wild.values()), f'not FOMOS_E_BADARG: {wild}'
     assert f'filetest: surface read 0 -> {files_boot.E_BADARG}' in out, 'its buffer went away'
     assert 'filetest: size after 0 -> 3000' in out, 'the file service works on'

@@ -66,6 +66,7 @@ void heap_huge_requests_fail_cleanly(void);
 void heap_add_rejects_tiny_overlapping_and_excess_regions(void);
 void heap_contiguous_regions_merge_so_blocks_span_them(void);
 void heap_random_alloc_free_keeps_every_block_intact(void);
+void heap_a_free_list_bent_into_a_loop_ends_the_walk(void);
 /* test_aml.c */
 void aml_finds_s5_in_real_shaped_dsdt(void);
 void aml_reads_every_integer_encoding(void);
@@ -113,12 +114,14 @@ void appfile_sdk_pointer_tables_are_relocated_for_the_home(void);
 /* test_abi.c */
 void abi_v1_fields_have_not_moved(void);
 void abi_structs_only_grow(void);
+void abi_v2_fields_have_not_moved(void);
+void abi_one_place_says_the_context_version(void);
 /* test_initfile.c */
 void init_lists_apps_in_order_with_their_options(void);
 void init_run_args_split_the_name_from_its_options(void);
 void init_skips_comments_and_blank_lines_and_reads_crlf_and_tabs(void);
 void init_last_line_needs_no_newline(void);
-void init_quota_takes_k_m_g_suffixes_from_4k_to_2g(void);
+void init_quota_takes_k_m_g_suffixes_from_4k_to_1984m(void);
 void init_quota_too_big_for_64_bits_is_refused_not_wrapped(void);
 void init_unknown_option_skips_the_line_and_later_lines_still_parse(void);
 void init_name_longer_than_31_characters_is_refused(void);
@@ -221,6 +224,29 @@ void fpath_refuses_escapes_and_names_fat_forbids(void);
 /* test_appmem.c */
 void appmem_grows_the_arena_on_demand_and_stops_at_the_quota(void);
 void appmem_refuses_foreign_and_double_frees_with_a_reason(void);
+/* test_exec.c */
+void exec_app_range_takes_only_the_apps_mapped_parts_and_never_wraps(void);
+void exec_hostile_pointers_end_the_app_at_once_and_the_others_go_on(void);
+void exec_file_refuses_wild_requests_and_buffers_with_badarg(void);
+void exec_a_bad_free_ends_the_call_at_once(void);
+void exec_system_returns_the_full_length_and_cuts_to_cap(void);
+void exec_system_refuses_unknown_and_overlong_commands_with_notfound(void);
+void exec_ended_apps_are_freed_and_ps_shows_the_latest(void);
+void exec_return_values_yield_sleep_and_end(void);
+void exec_context_is_fresh_at_every_call_and_store_survives(void);
+void exec_faults_and_overruns_end_the_app_with_the_kernels_words(void);
+void exec_restart_brings_a_faulting_app_back_with_a_growing_delay(void);
+void exec_an_apps_folder_is_named_by_its_file_and_held_by_one_app(void);
+void exec_file_buffers_given_back_while_pending_are_never_touched(void);
+void exec_file_requests_are_checked_when_queued(void);
+void exec_file_on_a_read_only_disk_takes_reads_and_refuses_writes(void);
+/* test_shell.c */
+void shell_help_lists_the_common_commands_then_the_platforms(void);
+void shell_unknown_commands_and_bad_arguments_get_one_line(void);
+void shell_run_ps_and_kill_manage_apps(void);
+void shell_log_shows_the_latest_log(void);
+void lineedit_edits_a_line_and_crlf_is_one_enter(void);
+void term_belongs_to_the_first_reader_until_it_ends(void);
 /* test_virtq.c */
 void virtq_places_rings_where_the_device_expects_them(void);
 void virtq_request_chains_are_seen_by_the_device_only_after_publish(void);
@@ -278,6 +304,7 @@ static const struct unit_test {
 	T(heap_add_rejects_tiny_overlapping_and_excess_regions),
 	T(heap_contiguous_regions_merge_so_blocks_span_them),
 	T(heap_random_alloc_free_keeps_every_block_intact),
+	T(heap_a_free_list_bent_into_a_loop_ends_the_walk),
 	T(aml_finds_s5_in_real_shaped_dsdt),
 	T(aml_reads_every_integer_encoding),
 	T(aml_handles_multi_byte_pkglength),
@@ -320,11 +347,13 @@ static const struct unit_test {
 	T(appfile_sdk_pointer_tables_are_relocated_for_the_home),
 	T(abi_v1_fields_have_not_moved),
 	T(abi_structs_only_grow),
+	T(abi_v2_fields_have_not_moved),
+	T(abi_one_place_says_the_context_version),
 	T(init_lists_apps_in_order_with_their_options),
 	T(init_run_args_split_the_name_from_its_options),
 	T(init_skips_comments_and_blank_lines_and_reads_crlf_and_tabs),
 	T(init_last_line_needs_no_newline),
-	T(init_quota_takes_k_m_g_suffixes_from_4k_to_2g),
+	T(init_quota_takes_k_m_g_suffixes_from_4k_to_1984m),
 	T(init_quota_too_big_for_64_bits_is_refused_not_wrapped),
 	T(init_unknown_option_skips_the_line_and_later_lines_still_parse),
 	T(init_name_longer_than_31_characters_is_refused),
@@ -349,6 +378,27 @@ static const struct unit_test {
 	T(compose_random_scenes_match_the_reference),
 	T(compose_many_overlapping_opaque_windows_match_the_reference),
 	T(compose_clip_union_and_empty_do_rectangle_arithmetic),
+	T(exec_app_range_takes_only_the_apps_mapped_parts_and_never_wraps),
+	T(exec_hostile_pointers_end_the_app_at_once_and_the_others_go_on),
+	T(exec_file_refuses_wild_requests_and_buffers_with_badarg),
+	T(exec_a_bad_free_ends_the_call_at_once),
+	T(exec_system_returns_the_full_length_and_cuts_to_cap),
+	T(exec_system_refuses_unknown_and_overlong_commands_with_notfound),
+	T(exec_ended_apps_are_freed_and_ps_shows_the_latest),
+	T(exec_return_values_yield_sleep_and_end),
+	T(exec_context_is_fresh_at_every_call_and_store_survives),
+	T(exec_faults_and_overruns_end_the_app_with_the_kernels_words),
+	T(exec_restart_brings_a_faulting_app_back_with_a_growing_delay),
+	T(exec_an_apps_folder_is_named_by_its_file_and_held_by_one_app),
+	T(exec_file_buffers_given_back_while_pending_are_never_touched),
+	T(exec_file_requests_are_checked_when_queued),
+	T(exec_file_on_a_read_only_disk_takes_reads_and_refuses_writes),
+	T(shell_help_lists_the_common_commands_then_the_platforms),
+	T(shell_unknown_commands_and_bad_arguments_get_one_line),
+	T(shell_run_ps_and_kill_manage_apps),
+	T(shell_log_shows_the_latest_log),
+	T(lineedit_edits_a_line_and_crlf_is_one_enter),
+	T(term_belongs_to_the_first_reader_until_it_ends),
 	T(virtq_places_rings_where_the_device_expects_them),
 	T(virtq_request_chains_are_seen_by_the_device_only_after_publish),
 	T(virtq_completions_return_cookies_and_free_every_descriptor),

@@ -1,10 +1,14 @@
-/* The context only grows at its end: every field of the frozen v1 header
- * (test/abi/v1/) is at the same offset, with the same size, in today's
- * sdk/fomos.h, and today's structs are at least as big. */
+/* The context only grows at its end: every field of the frozen v1 and v2
+ * headers (test/abi/v1/, test/abi/v2/) is at the same offset, with the same
+ * size, in today's sdk/fomos.h, and today's structs are at least as big. */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
+#include "appfile.h"
+#include "exec.h"
 #include "fomos.h"
 #include "../abi/v1/abi_v1.h"
+#include "../abi/v2/abi_v2.h"
 #include "unit.h"
 
 #define F(type, field) { #type "." #field, offsetof(struct type, field), sizeof(((struct type *)0)->field) }
@@ -19,15 +23,22 @@ static const struct abi_field abi_now[] = {
 	F(fomos_event, value), F(fomos_event, codepoint),
 	F(fomos_input, pointer_x), F(fomos_input, pointer_y), F(fomos_input, buttons),
 	F(fomos_input, event_count), F(fomos_input, events), F(fomos_input, keys),
+	F(fomos_ctx, win_x), F(fomos_ctx, win_y), F(fomos_ctx, win_flags), F(fomos_ctx, focused),
+	F(fomos_ctx, screen_width), F(fomos_ctx, screen_height), F(fomos_ctx, window),
+	F(fomos_ctx, raise), F(fomos_ctx, damage), F(fomos_ctx, system), F(fomos_ctx, term_read),
+	F(fomos_ctx, term_write), F(fomos_input, event_pid),
+	F(fomos_ctx, file),
 };
 
-void
-abi_v1_fields_have_not_moved(void)
+/* Every field of a frozen header is in today's, where it was; returns how
+ * many it checked. */
+static uint32_t
+abi_check(const struct abi_field *frozen, const char *version)
 {
 	uint32_t i, n = 0;
 
-	for (i = 0; abi_v1_fields[i].name; i++) {
-		const struct abi_field *old = &abi_v1_fields[i];
+	for (i = 0; frozen[i].name; i++) {
+		const struct abi_field *old = &frozen[i];
 		uint32_t j;
 
 		for (j = 0; j < sizeof(abi_now) / sizeof(abi_now[0]); j++)
@@ -39,11 +50,51 @@ abi_v1_fields_have_not_moved(void)
 		}
 		n++;
 		if (abi_now[j].offset != old->offset || abi_now[j].size != old->size)
-			unit_fail(__FILE__, __LINE__, "%s moved: offset %llu size %llu in v1, %llu/%llu now",
-			    old->name, (unsigned long long)old->offset, (unsigned long long)old->size,
+			unit_fail(__FILE__, __LINE__, "%s moved: offset %llu size %llu in %s, %llu/%llu now",
+			    old->name, (unsigned long long)old->offset, (unsigned long long)old->size, version,
 			    (unsigned long long)abi_now[j].offset, (unsigned long long)abi_now[j].size);
 	}
-	CHECK_EQ_U64(n, 26);
+	return n;
+}
+
+void
+abi_v1_fields_have_not_moved(void)
+{
+	CHECK_EQ_U64(abi_check(abi_v1_fields, "v1"), 26);
+}
+
+void
+abi_v2_fields_have_not_moved(void)
+{
+	CHECK_EQ_U64(abi_check(abi_v2_fields, "v2"), 39);
+	CHECK(sizeof(struct fomos_ctx) >= abi_v2_sizes[0]);
+	CHECK_EQ_U64(sizeof(struct fomos_surface), abi_v2_sizes[1]);
+	CHECK_EQ_U64(sizeof(struct fomos_event), abi_v2_sizes[2]);
+	CHECK(sizeof(struct fomos_input) >= abi_v2_sizes[3]);
+	/* v3 starts where v2 ended. */
+	CHECK_EQ_U64(offsetof(struct fomos_ctx, file), abi_v2_sizes[0]);
+}
+
+/* One place says which context version this is: fomos.h's
+ * FOMOS_CTX_VERSION.  An app built with the SDK carries it in its header
+ * (fomos.h's .set line, which sdk/app.ld reads), and the executor speaks
+ * it. */
+void
+abi_one_place_says_the_context_version(void)
+{
+	struct appfile_header h;
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/apps/hello.app", unit_build_dir());
+	f = fopen(path, "rb");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	CHECK_EQ_U64(fread(&h, sizeof(h), 1, f), 1);
+	fclose(f);
+	CHECK_EQ_U64(h.ctx_version, FOMOS_CTX_VERSION);
+	CHECK_EQ_U64(EXEC_CTX_VERSION, FOMOS_CTX_VERSION);
 }
 
 void

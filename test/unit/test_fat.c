@@ -1,5 +1,5 @@
 /*
- * kernel/fat.c and kernel/fpath.c on images in memory.  The images come
+ * kernel/fs/fat.c and kernel/fs/fpath.c on images in memory.  The images come
  * from test_mkfs() below, a minimal FAT32 formatter written here (not from
  * mkfs.fat, so the unit tests need no tools); test/test_fat.py checks the
  * same code against mkfs.fat, fsck.fat and mtools.

@@ -320,3 +320,36 @@ heap_random_alloc_free_keeps_every_block_intact(void)
 	CHECK(heap_alloc(&h, SIZE - HDR) == m + HDR);
 	free(m);
 }
+
+/* An app's arena holds its heap's links: a list bent into a loop (or made
+ * to point backwards) must end the walk, not spin inside calloc or free. */
+void
+heap_a_free_list_bent_into_a_loop_ends_the_walk(void)
+{
+	struct heap h;
+	uint8_t *m = arena(&h, 8192), *a, *b, *c, *d;
+
+	a = heap_alloc(&h, 64);
+	b = heap_alloc(&h, 64);
+	c = heap_alloc(&h, 64);
+	d = heap_alloc(&h, 64);
+	CHECK(a && b && c && d);
+	CHECK_EQ_U64(heap_free(&h, a), HEAP_OK);
+	CHECK_EQ_U64(heap_free(&h, c), HEAP_OK);
+	/* a's link (its first payload bytes) now names itself. */
+	memcpy(a, &(void *){ a - HDR }, sizeof(void *));
+	CHECK(heap_alloc(&h, 4096) == NULL);		/* walked a, stopped: no loop */
+	/* The same with a link that goes back from c to a. */
+	heap_init(&h);
+	CHECK_EQ_U64(heap_add(&h, m, 8192), 0);
+	a = heap_alloc(&h, 64);
+	b = heap_alloc(&h, 64);
+	c = heap_alloc(&h, 64);
+	d = heap_alloc(&h, 64);
+	CHECK_EQ_U64(heap_free(&h, a), HEAP_OK);
+	CHECK_EQ_U64(heap_free(&h, c), HEAP_OK);
+	memcpy(c, &(void *){ a - HDR }, sizeof(void *));
+	CHECK_EQ_U64(heap_free(&h, d), HEAP_OK);	/* walks a, c, then stops at the bend */
+	CHECK(heap_alloc(&h, 8192) == NULL);
+	free(m);
+}

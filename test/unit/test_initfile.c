@@ -121,7 +121,7 @@ init_last_line_needs_no_newline(void)
 }
 
 void
-init_quota_takes_k_m_g_suffixes_from_4k_to_2g(void)
+init_quota_takes_k_m_g_suffixes_from_4k_to_1984m(void)
 {
 	static const struct {
 		const char *text;
@@ -129,12 +129,14 @@ init_quota_takes_k_m_g_suffixes_from_4k_to_2g(void)
 	} good[] = {
 		{ "quota=4096", 4096 }, { "quota=4K", 4096 }, { "quota=640K", 640ull << 10 },
 		{ "quota=16M", 16ull << 20 }, { "quota=1G", 1ull << 30 },
-		{ "quota=2G", 2ull << 30 }, { "quota=2048M", 2ull << 30 },
-		{ "quota=2097152K", 2ull << 30 }, { "quota=2147483648", 2ull << 30 },
+		{ "quota=1984M", 1984ull << 20 }, { "quota=2031616K", 1984ull << 20 },
+		{ "quota=2080374784", 1984ull << 20 },
 		{ "quota=000000000016M", 16ull << 20 },
 	};
 	static const char *bad[] = {
-		"4095", "3K", "0", "0G", "2049M", "3G", "2147483649", "2097153K",
+		"4095", "3K", "0", "0G", "1985M", "2080374785", "2031617K",
+		/* 2G would reach the app's stack (kernel/exec/home.h) */
+		"2G", "2048M", "2049M", "3G", "2147483649", "2097153K",
 		"999999999999", "1234567890123", "16m", "16k", "1.5G", "-1", "+16M",
 		"16MB", "M", "K", "0x1000", "16MM",
 	};
@@ -153,12 +155,12 @@ init_quota_takes_k_m_g_suffixes_from_4k_to_2g(void)
 		CHECK_EQ_U64(parse(e, &h, line), 0);
 		CHECK_EQ_U64(h.count, 1);
 		snprintf(want, sizeof(want),
-		    "init line 1: bad quota '%s' (4K to 2G, e.g. quota=16M), skipped", bad[i]);
+		    "init line 1: bad quota '%s' (4K to 1984M, what an app's home holds; e.g. quota=16M), skipped", bad[i]);
 		CHECK_STR(h.msgs[0], want);
 	}
 	/* Options end at a space: "quota=16 M" is a 16-byte quota. */
 	CHECK_EQ_U64(parse(e, &h, "hello quota=16 M"), 0);
-	CHECK_STR(h.msgs[0], "init line 1: bad quota '16' (4K to 2G, e.g. quota=16M), skipped");
+	CHECK_STR(h.msgs[0], "init line 1: bad quota '16' (4K to 1984M, what an app's home holds; e.g. quota=16M), skipped");
 	/* "quota=" with nothing after it is not a quota at all. */
 	CHECK_EQ_U64(parse(e, &h, "hello quota="), 0);
 	CHECK_EQ_U64(h.count, 1);
@@ -166,7 +168,7 @@ init_quota_takes_k_m_g_suffixes_from_4k_to_2g(void)
 
 /*
  * Twelve digits times 2^30 overflows 64 bits: 17179869185G is
- * (2^34 + 1) * 2^30 == 2^30 (mod 2^64), which lands inside 4K..2G.
+ * (2^34 + 1) * 2^30 == 2^30 (mod 2^64), which lands inside 4K..1984M.
  */
 void
 init_quota_too_big_for_64_bits_is_refused_not_wrapped(void)
@@ -417,7 +419,7 @@ app_opts_parse_reads_the_run_commands_options(void)
 	CHECK_EQ_U64(o.quota, 4096ull << 10);
 
 	CHECK_EQ_U64(app_opts_parse("nofb quota=1K", 13, &o, why, sizeof(why)), -1);
-	CHECK_STR(why, "bad quota '1K' (4K to 2G, e.g. quota=16M)");
+	CHECK_STR(why, "bad quota '1K' (4K to 1984M, what an app's home holds; e.g. quota=16M)");
 	CHECK_EQ_U64(app_opts_parse("--trace", 7, &o, why, sizeof(why)), -1);
 	CHECK_STR(why, "unknown option '--trace' (trace, nofb, nosys, quota=N, budget=MS, restart)");
 

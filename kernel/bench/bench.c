@@ -1,0 +1,259 @@
+/*
+ * In-kernel benchmarks.  Everything is measured in one boot, so each figure
+ * stands next to its reference measured under the same conditions (the
+ * machines are shared and QEMU's TCG is slow: ratios mean more than absolute
+ * times).  Built without -mgeneral-regs-only: it calls app-style functions.
+ */
+#include "bench.h"
+#include "bench_disk.h"
+#include "cpu.h"
+#include "exec.h"
+#include "fmt.h"
+#include "fomos.h"
+#include "kmem.h"
+#include "lib.h"
+#include "log.h"
+#include "main.h"
+#include "compose.h"
+#include "console.h"
+#include "paging.h"
+#include "pmm.h"
+#include "power.h"
+#include "timer.h"
+
+#define BENCH_CALLS	400000ull	/* app calls per measurement */
+
+static FOMOS_CALL int bench_nop(struct fomos_ctx *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+/* `rounds` passes over a table of n functions, each called indirectly with
+ * a context: the floor any executor pays for calling n functions it does
+ * not know at compile time. */
+static uint64_t bench_calls(int (FOMOS_CALL **fns)(struct fomos_ctx *), uint32_t n, uint64_t rounds)
+{
+	struct fomos_ctx ctx = { 0 };
+	int (FOMOS_CALL *volatile *table)(struct fomos_ctx *) = fns;
+	uint64_t t0, r;
+	uint32_t i;
+	int sink = 0;
+
+	t0 = rdtsc();
+	for (r = 0; r < rounds; r++)
+		for (i = 0; i < n; i++)
+			sink += table[i](&ctx);
+	t0 = rdtsc() - t0;
+	__asm__ volatile("" :: "r"(sink));	/* the results are used */
+	return timer_tsc_delta_ns(t0);
+}
+
+struct bench_result {
+	uint64_t executor_ns, direct_ns, bare_ns;	/* totals */
+};
+
+/* n copies of noop.app: `rounds` turns of the executor loop, then the same
+ * apps' start() called straight from a table (what the executor adds is the
+ * difference), then one kernel function n times (what touching n different
+ * apps costs the CPU, or QEMU's TCG, is the difference to that). */
+static int bench_apps(uint32_t n, uint64_t rounds, struct bench_result *res)
+{
+	struct app_opts opts;
+	int (FOMOS_CALL **fns)(struct fomos_ctx *) = kcalloc(n, sizeof(*fns));
+	uint64_t t0, r, next, called = 0;
+	uint32_t i, started = 0;
+
+	app_opts_default(&opts);
+	opts.nofb = 1;
+	opts.quota = 64 << 10;
+	for (i = 0; i < n; i++)
+		started += exec_run_name("noop", &opts) > 0;
+	if (!fns || started != n || exec_entry_points((void **)fns, n) != n) {
+		klog("bench: only %u of %u noop apps started\n", started, n);
+		return -1;
+	}
+	main_turn(&next);	/* warm up: first calls touch fresh pages */
+	t0 = rdtsc();
+	for (r = 0; r < rounds; r++)
+		called += main_turn(&next);
+	res->executor_ns = timer_tsc_delta_ns(rdtsc() - t0);
+	if (called != rounds * n)
+		klog("bench: expected %llu calls, made %llu\n", rounds * n, called);
+	res->direct_ns = bench_calls(fns, n, rounds);
+	for (i = 0; i < n; i++)
+		fns[i] = bench_nop;
+	res->bare_ns = bench_calls(fns, n, rounds);
+	kfree(fns);
+	exec_kill_all();
+	return 0;
+}
+
+/* "12.34" from a total in ns over `calls`. */
+static void bench_per_call(char *buf, uint64_t total_ns, uint64_t calls)
+{
+	uint64_t v = total_ns * 100 / calls;
+
+	fmt_snprintf(buf, 16, "%llu.%02llu", v / 100, v % 100);
+}
+
+static void bench_app_calls(uint32_t n)
+{
+	uint64_t rounds = MAX(BENCH_CALLS / n, 4), calls = rounds * n;
+	struct bench_result r;
+	char e[16], d[16], b[16];
+	uint64_t ratio;
+
+	if (bench_apps(n, rounds, &r) < 0)
+		return;
+	bench_per_call(e, r.executor_ns, calls);
+	bench_per_call(d, r.direct_ns, calls);
+	bench_per_call(b, r.bare_ns, calls);
+	ratio = r.executor_ns * 100 / MAX(r.direct_ns, 1);
+	klog("bench: app calls: apps=%u executor_ns=%s direct_ns=%s bare_ns=%s ratio=%llu.%02llu\n",
+	    n, e, d, b, ratio / 100, ratio % 100);
+}
+
+/* What one rdtsc costs here (under TCG it is a call out of the
+ * translated code): the executor reads the clock once per app call. */
+static void bench_clock(void)
+{
+	uint64_t t0 = rdtsc(), i, sum = 0;
+
+	for (i = 0; i < 100000; i++)
+		sum += rdtsc();
+	t0 = rdtsc() - t0;
+	__asm__ volatile("" :: "r"(sum));
+	klog("bench: one rdtsc: %llu ns\n", timer_tsc_delta_ns(t0) / 100000);
+}
+
+/* What running each app on its own stack under a time budget costs per
+ * call: the same 16 apps, protected and not, in the same boot. */
+static void bench_protection(void)
+{
+	struct bench_result on, off;
+	uint64_t rounds = BENCH_CALLS / 16, calls = rounds * 16;
+	char a[16], b[16];
+
+	if (bench_apps(16, rounds, &on) < 0)
+		return;
+	exec_set_protection(0);
+	if (bench_apps(16, rounds, &off) < 0)
+		return;
+	exec_set_protection(1);
+	bench_per_call(a, on.executor_ns, calls);
+	bench_per_call(b, off.executor_ns, calls);
+	klog("bench: protection: apps=16 protected_ns=%s unprotected_ns=%s\n", a, b);
+}
+
+/* --- the compositor -------------------------------------------------------------- */
+
+#define BENCH_FW		1920
+#define BENCH_FH		1080
+#define BENCH_FRAMES	9
+
+static uint32_t *bench_pixels(uint64_t count)
+{
+	uint64_t pages = ALIGN_UP(count * 4, PAGE_SIZE) / PAGE_SIZE;
+
+	return (uint32_t *)(uintptr_t)pmm_alloc(pages);
+}
+
+static void bench_fill(uint32_t *p, uint32_t w, uint32_t h, uint32_t alpha, uint32_t seed)
+{
+	uint32_t x, y;
+
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++)
+			p[y * w + x] = alpha << 24 | ((x * 3 + seed) & 0xff) << 16 | ((y * 5 + seed) & 0xff) << 8 | seed;
+}
+
+/* Averages `frames` runs of compose_rect over r, in ns. */
+static uint64_t bench_compose_ns(uint32_t *frame, const struct compose_layer *const *layers, uint32_t n,
+    struct compose_rect r, uint32_t frames)
+{
+	uint64_t t0 = rdtsc();
+	uint32_t i;
+
+	for (i = 0; i < frames; i++)
+		compose_rect(frame, BENCH_FW, BENCH_FW, BENCH_FH, layers, n, r, 0xff000000u);
+	return timer_tsc_delta_ns(rdtsc() - t0) / frames;
+}
+
+/* Issue 5's figures: a full 1920x1080 frame of four overlapping windows (a
+ * wallpaper, two opaque windows, one half-transparent window and a small
+ * cursor on top: the alpha path is included), and a frame where one small
+ * rectangle changed, each next to one plain memcpy of a full frame. */
+static void bench_compositor(void)
+{
+	static struct compose_layer l[5];
+	const struct compose_layer *stack[5] = { &l[0], &l[1], &l[2], &l[3], &l[4] };
+	uint32_t *frame = bench_pixels((uint64_t)BENCH_FW * BENCH_FH), *copy = bench_pixels((uint64_t)BENCH_FW * BENCH_FH);
+	uint32_t *bg = bench_pixels((uint64_t)BENCH_FW * BENCH_FH), *w1 = bench_pixels(900 * 700);
+	uint32_t *w2 = bench_pixels(900 * 700), *w3 = bench_pixels(900 * 700), *cur = bench_pixels(16 * 24);
+	uint64_t t0, memcpy_ns, full_ns, opaque_ns, small_ns, i;
+
+	if (!frame || !copy || !bg || !w1 || !w2 || !w3 || !cur) {
+		klog("bench: compositor: not enough memory for 1920x1080 frames\n");
+		return;
+	}
+	bench_fill(bg, BENCH_FW, BENCH_FH, 0xff, 1);
+	bench_fill(w1, 900, 700, 0xff, 2);
+	bench_fill(w2, 900, 700, 0xff, 3);
+	bench_fill(w3, 900, 700, 0x80, 4);
+	bench_fill(cur, 16, 24, 0xc0, 5);
+	l[0] = (struct compose_layer){ bg, BENCH_FW, BENCH_FH, BENCH_FW, 0, 0, 1, { 0, 0, BENCH_FW, BENCH_FH } };
+	l[1] = (struct compose_layer){ w1, 900, 700, 900, 100, 80, 1, { 0, 0, 900, 700 } };
+	l[2] = (struct compose_layer){ w2, 900, 700, 900, 600, 250, 1, { 0, 0, 900, 700 } };
+	l[3] = (struct compose_layer){ w3, 900, 700, 900, 900, 350, 0, { 0, 0, 900, 700 } };
+	l[4] = (struct compose_layer){ cur, 16, 24, 16, 1000, 500, 0, { 0, 0, 16, 24 } };
+
+	/* Warm both paths once (first touches of fresh pages cost more). */
+	memcpy(copy, frame, (uint64_t)BENCH_FW * BENCH_FH * 4);
+	bench_compose_ns(frame, stack, 5, (struct compose_rect){ 0, 0, BENCH_FW, BENCH_FH }, 1);
+
+	/* The machine is shared and QEMU's speed wanders: measure in turns and
+	 * keep each one's best, which is what it costs when nothing else gets
+	 * in the way.  "opaque": the same desktop with the third window opaque
+	 * too, as most windows are. */
+	memcpy_ns = full_ns = opaque_ns = UINT64_MAX;
+	for (i = 0; i < BENCH_FRAMES; i++) {
+		t0 = rdtsc();
+		memcpy(copy, frame, (uint64_t)BENCH_FW * BENCH_FH * 4);
+		memcpy_ns = MIN(memcpy_ns, timer_tsc_delta_ns(rdtsc() - t0));
+		l[3].opaque = 0;
+		full_ns = MIN(full_ns, bench_compose_ns(frame, stack, 5,
+		    (struct compose_rect){ 0, 0, BENCH_FW, BENCH_FH }, 1));
+		l[3].opaque = 1;
+		opaque_ns = MIN(opaque_ns, bench_compose_ns(frame, stack, 5,
+		    (struct compose_rect){ 0, 0, BENCH_FW, BENCH_FH }, 1));
+	}
+	l[3].opaque = 0;
+	/* The cursor moved by a few pixels: its old and new place, 24x32. */
+	small_ns = bench_compose_ns(frame, stack, 5, (struct compose_rect){ 996, 496, 1020, 528 }, 200);
+	klog("bench: compositor: frame=%ux%u windows=4+cursor memcpy_us=%llu full_us=%llu small_us=%llu "
+	    "full/memcpy=%llu.%02llu small/memcpy=%llu.%04llu opaque_us=%llu opaque/memcpy=%llu.%02llu\n",
+	    BENCH_FW, BENCH_FH, memcpy_ns / 1000, full_ns / 1000, small_ns / 1000,
+	    full_ns / memcpy_ns, full_ns * 100 / memcpy_ns % 100,
+	    small_ns / memcpy_ns, small_ns * 10000 / memcpy_ns % 10000,
+	    opaque_ns / 1000, opaque_ns / memcpy_ns, opaque_ns * 100 / memcpy_ns % 100);
+}
+
+void bench_run(void)
+{
+	static const uint32_t counts[] = { 1, 16, 256, 4096 };
+	uint32_t i;
+
+	klog("bench: start\n");
+	console_defer(1);	/* as the loop has it: many lines, one redraw per frame */
+	exec_set_quiet(1);
+	bench_clock();
+	bench_compositor();
+	for (i = 0; i < ARRAY_LEN(counts); i++)
+		bench_app_calls(counts[i]);
+	bench_protection();
+	bench_disk();
+	klog("bench: done\n");
+	power_off();
+	cpu_halt_forever();
+}

@@ -1,0 +1,67 @@
+/*
+ * Calling an app on its own stack, and the way back when it cannot return.
+ *
+ * int exec_enter(fn, ctx, stack_top)      System V ABI: rdi, rsi, rdx
+ *
+ * It is declared sysv_abi on the C side on purpose: then the C caller
+ * already treats every xmm register as clobbered (and saves xmm6-15, which
+ * its own Windows ABI must keep, once per round of apps, not once per app),
+ * and this code only keeps what System V says a callee keeps (rbx, rbp,
+ * r12-r15).  It notes the kernel's stack pointer in exec_kernel_rsp,
+ * switches to the app's stack and calls fn(ctx).  When the app returns, its
+ * int comes back in eax.
+ *
+ * When the app faults or overruns its time budget, the trap handler (the
+ * kernel's) or the signal handler (fomos-host's) points the interrupted
+ * context at exec_abort_landing instead of back into the app: it lands
+ * there, eax becomes EXEC_ABORTED, and the same restore path returns to
+ * exec_enter's caller as if the app had returned.  Nothing of the app's
+ * stack is used on the way, so an overflowed stack is no obstacle.
+ *
+ * void exec_leave(void) is the same way out, taken from inside a service
+ * the app called and misused: the service's frames, on the app's stack,
+ * are simply left behind.
+ *
+ * Shared by the kernel (PE/COFF) and fomos-host (ELF, System V on both
+ * sides of the call).
+ */
+	.text
+	.globl exec_enter
+	.globl exec_abort_landing
+	.globl exec_leave
+	.globl exec_kernel_rsp
+
+exec_enter:
+	pushq %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, exec_kernel_rsp(%rip)
+	movq %rdx, %rsp			/* the app's stack, 16-byte aligned */
+	xorl %ebp, %ebp			/* ends a backtrace at the app's first frame */
+	movq %rdi, %rax
+	movq %rsi, %rdi			/* fn(ctx) */
+	callq *%rax
+exec_enter_return:
+	movq exec_kernel_rsp(%rip), %rsp
+	cld				/* the ABI's rule; a hostile app may break it */
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbx
+	popq %rbp
+	retq
+
+exec_leave:
+exec_abort_landing:
+	movq exec_kernel_rsp(%rip), %rsp
+	movl $0x80000000, %eax		/* EXEC_ABORTED */
+	jmp exec_enter_return
+
+	.data
+	.p2align 3
+exec_kernel_rsp:
+	.quad 0

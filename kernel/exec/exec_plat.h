@@ -1,0 +1,98 @@
+/*
+ * What the executor core (exec.c, exec_files.c) asks of the system it runs
+ * on.  Three implement it:
+ *
+ *   exec/exec_pc.c          the kernel: pages from the pmm in its own page
+ *                           tables, the trap and timer-tick hooks, the boot disk
+ *   sdk/host/host_plat.c    fomos-host: mmap, signals, host files
+ *   test/unit/fake_plat.c   the unit tests: apps that are C functions
+ *
+ * Entering an app is enter.S on the kernel and under fomos-host: it saves
+ * the caller's registers, notes the stack pointer in exec_kernel_rsp and
+ * calls start(ctx) on the app's own stack.  A call cut short (a fault, the
+ * budget, a misused service) comes back as EXEC_ABORTED: the platform's
+ * fault or tick handler points the interrupted context at
+ * exec_abort_landing (with the stack pointer exec_kernel_rsp), or a service
+ * calls exec_leave().
+ */
+#ifndef EXEC_PLAT_H
+#define EXEC_PLAT_H
+
+#include <stdint.h>
+#include "fomos.h"
+
+typedef int (FOMOS_CALL *app_entry_fn)(struct fomos_ctx *ctx);
+
+#define EXEC_ABORTED	INT32_MIN
+#define EXEC_PATH_MAX	256	/* an app file's path, as the executor keeps it, NUL included */
+
+/* System V on purpose, also in the kernel (whose own convention is the
+ * Windows one): the C caller then treats every xmm register as clobbered
+ * and saves xmm6-15 once per round, not once per app. */
+FOMOS_CALL int exec_enter(app_entry_fn fn, struct fomos_ctx *ctx, uint64_t stack_top);
+/* From inside a service the app called: ends the call now, as a fault
+ * would (exec_enter returns EXEC_ABORTED).  Never returns. */
+__attribute__((noreturn)) FOMOS_CALL void exec_leave(void);
+extern const uint8_t exec_abort_landing[];
+extern uint64_t exec_kernel_rsp;
+
+/* --- memory --- */
+enum {
+	PLAT_RW = 1,		/* data: read-write, not executable */
+	PLAT_RO,		/* read-only, not executable */
+	PLAT_RX,		/* code: read-only, executable */
+	PLAT_TRACK = 0x10,	/* or'ed in: 4 KiB pages whose writes plat_take_dirty finds */
+};
+/* Fresh zeroed pages at exactly [va, va+size) (page aligned).  0, or -1
+ * with nothing mapped. */
+int plat_map(uint64_t va, uint64_t size, uint32_t how);
+/* New permissions for pages mapped already. */
+int plat_protect(uint64_t va, uint64_t size, uint32_t how);
+/* Gives back every page of [va, va+size) that is mapped. */
+void plat_unmap(uint64_t va, uint64_t size);
+/* 1 if `bytes` more can be mapped with room to spare for the system. */
+int plat_room(uint64_t bytes);
+/* Zeroed memory for the executor's own records; NULL when out. */
+void *plat_alloc(uint64_t size);
+void plat_free(void *p);
+/* For every 4 KiB page of [va, va+size) (mapped with PLAT_TRACK) written
+ * since the last call: fn(arg, offset from va).  A platform that cannot
+ * tell reports every page. */
+void plat_take_dirty(uint64_t va, uint64_t size, void (*fn)(void *arg, uint64_t offset), void *arg);
+
+/* --- the rest --- */
+uint64_t plat_now_ns(void);	/* monotonic: the apps' time_ns */
+/* The file of app NAME: "/fomos/apps/NAME.app" on the kernel's boot disk,
+ * NAME.app in fomos-host's apps folder.  path gets what to call it (at
+ * most EXEC_PATH_MAX bytes with the NUL).  0, or FOMOS_E_NOTFOUND or
+ * another FOMOS_E_*.  The bytes stay valid for good (restarts use them). */
+int plat_app_file(const char *name, char *path, const uint8_t **data, uint64_t *size);
+/* ctx->term_write's bytes: to the serial line, or standard output. */
+void plat_term_write(const char *s, uint32_t n);
+
+/* --- what the core offers the platform's fault and tick handlers --- */
+
+struct exec_fault {
+	uint32_t vector;	/* the x86 exception: 0 divide error ... 14 page fault */
+	uint64_t error;		/* its error code (page faults: bit 0 present, 1 write, 4 fetch) */
+	uint64_t addr;		/* page faults: the address (cr2) */
+	uint64_t pc, sp;	/* where the app was */
+};
+
+/* The call in progress: a number that changes at every call, 0 between
+ * calls; and when it started (plat_now_ns). */
+uint64_t exec_call_id(void);
+uint64_t exec_call_start_ns(void);
+/* pc lies in the code of the app being called. */
+int exec_pc_in_app(uint64_t pc);
+/* A CPU exception while an app was called: 1 once its reason is recorded
+ * (the handler then leaves the call through exec_abort_landing), 0 if no
+ * app call is in progress (the platform's own fault). */
+int exec_faulted(const struct exec_fault *f);
+/* The call in progress has run for spent_ns: 1 if that is past its app's
+ * budget (the reason is recorded; the handler must leave the call now), 0
+ * if it may go on.  The handler asks only while the app's own code runs,
+ * never inside a service, whose state may be half changed. */
+int exec_overran(uint64_t spent_ns);
+
+#endif

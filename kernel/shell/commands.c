@@ -1,0 +1,164 @@
+/*
+ * The commands every platform has (cmd.h): help, ps, run, kill, log.  They
+ * answer in the same words on the kernel and under fomos-host, because they
+ * are the same code.
+ */
+#include "cmd.h"
+#include "exec.h"
+#include "lib.h"
+#include "log.h"
+
+#define CMD_LINE_MAX	128
+#define CMD_PS_MAX	(EXEC_ENDED_KEEP + 480)	/* rows ps shows: running apps first */
+
+void cmd_write(struct cmd_out *o, const char *s, uint32_t n)
+{
+	if (!o->buf) {
+		if (o->sink)
+			o->sink(s, n);
+	} else if (o->len < o->cap) {
+		memcpy(o->buf + o->len, s, MIN(n, o->cap - o->len));
+	}
+	o->len += n;
+}
+
+void cmd_printf(struct cmd_out *o, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	cmd_write(o, buf, (uint32_t)MIN(n, (int)sizeof(buf) - 1));
+}
+
+static void cmd_help(struct cmd_out *o, const char *arg);
+
+static const char *const cmd_states[] = { "?", "running", "ended" };
+
+static void cmd_ps(struct cmd_out *o, const char *arg)
+{
+	static struct exec_info info[CMD_PS_MAX];
+	uint32_t n = exec_list(info, ARRAY_LEN(info)), i;
+
+	(void)arg;
+	cmd_printf(o, "%6s %-16s %-8s %10s %10s %9s  %s\n", "PID", "NAME", "STATE", "CALLS", "CPU ms",
+	    "MEM KiB", "WHY IT ENDED");
+	for (i = 0; i < n; i++)
+		cmd_printf(o, "%6llu %-16s %-8s %10llu %10llu %9llu  %s\n", ULL(info[i].pid), info[i].name,
+		    cmd_states[info[i].state], ULL(info[i].calls), ULL(info[i].cpu_ns / 1000000),
+		    ULL(info[i].mem_bytes >> 10), info[i].reason);
+}
+
+static void cmd_run_app(struct cmd_out *o, const char *arg)
+{
+	char name[APP_NAME_MAX], why[128];
+	struct app_opts opts;
+	int64_t pid;
+
+	if (app_run_args(arg, name, &opts, why, sizeof(why)) < 0) {
+		cmd_printf(o, "%s\n", why);
+		return;
+	}
+	pid = exec_run_name(name, &opts);
+	if (pid > 0)
+		cmd_printf(o, "started %s as pid %lld\n", name, (long long)pid);
+	else
+		cmd_printf(o, "run: %s\n", exec_last_error());
+}
+
+static void cmd_kill(struct cmd_out *o, const char *arg)
+{
+	uint64_t pid = 0;
+	const char *p = arg;
+
+	while (*p >= '0' && *p <= '9' && pid < 1000000000000ull)
+		pid = pid * 10 + (uint64_t)(*p++ - '0');
+	if (p == arg || *p) {
+		cmd_printf(o, "usage: kill PID\n");
+		return;
+	}
+	if (exec_kill(pid) < 0)
+		cmd_printf(o, "kill: no running app with pid %llu\n", ULL(pid));
+}
+
+static void cmd_log(struct cmd_out *o, const char *arg)
+{
+	static char buf[4096];
+	size_t n = log_tail(buf, sizeof(buf));
+
+	(void)arg;
+	cmd_write(o, buf, (uint32_t)n);
+}
+
+static const struct cmd cmd_common[] = {
+	{ "help", cmd_help, "list the commands" },
+	{ "ps", cmd_ps, "the apps, running and recently ended" },
+	{ "run", cmd_run_app, "run NAME [options]: start an app (see /fomos/init)" },
+	{ "kill", cmd_kill, "kill PID: end an app" },
+	{ "log", cmd_log, "the most recent log" },
+};
+
+static void cmd_help(struct cmd_out *o, const char *arg)
+{
+	uint32_t i;
+
+	(void)arg;
+	for (i = 0; i < ARRAY_LEN(cmd_common); i++)
+		cmd_printf(o, "  %-10s %s\n", cmd_common[i].name, cmd_common[i].help);
+	for (i = 0; i < cmd_platform_count; i++)
+		cmd_printf(o, "  %-10s %s\n", cmd_platform[i].name, cmd_platform[i].help);
+}
+
+static const struct cmd *cmd_find(const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < ARRAY_LEN(cmd_common); i++)
+		if (!strcmp(name, cmd_common[i].name))
+			return &cmd_common[i];
+	for (i = 0; i < cmd_platform_count; i++)
+		if (!strcmp(name, cmd_platform[i].name))
+			return &cmd_platform[i];
+	return NULL;
+}
+
+int cmd_run(struct cmd_out *o, char *line)
+{
+	const struct cmd *c;
+	char *arg;
+
+	while (*line == ' ')
+		line++;
+	for (arg = line; *arg && *arg != ' '; arg++)
+		;
+	if (*arg)
+		*arg++ = 0;
+	while (*arg == ' ')
+		arg++;
+	if (!*line)
+		return 0;
+	if (!(c = cmd_find(line))) {
+		cmd_printf(o, "unknown command '%s' (try 'help')\n", line);
+		return -1;
+	}
+	c->fn(o, arg);
+	return 0;
+}
+
+int64_t cmd_system(const char *line, char *out, uint32_t cap)
+{
+	char copy[CMD_LINE_MAX];
+	struct cmd_out o = { out, cap ? cap - 1 : 0, 0, NULL };
+	size_t n = strnlen(line, sizeof(copy) - 1);
+	int r;
+
+	memcpy(copy, line, n);
+	copy[n] = 0;
+	r = cmd_run(&o, copy);
+	if (cap)
+		out[MIN(o.len, cap - 1)] = 0;
+	return r < 0 ? -1 : (int64_t)o.len;
+}

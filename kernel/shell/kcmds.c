@@ -1,0 +1,87 @@
+/*
+ * The kernel's commands besides the common ones (commands.c): what only
+ * the machine can answer or do.
+ */
+#include "cmd.h"
+#include "exec.h"
+#include "exec_snap.h"
+#include "kcmds.h"
+#include "kmem.h"
+#include "lib.h"
+#include "pci.h"
+#include "pmm.h"
+#include "power.h"
+#include "timer.h"
+
+static void kcmd_mem(struct cmd_out *o, const char *arg)
+{
+	(void)arg;
+	cmd_printf(o, "%llu MiB free of %llu MiB; kernel heap %llu KiB used of %llu KiB; apps hold %llu KiB\n",
+	    pmm_free_pages() * PAGE_SIZE >> 20, pmm_managed_pages() * PAGE_SIZE >> 20,
+	    kmem_used() >> 10, kmem_size() >> 10, exec_running_bytes() >> 10);
+}
+
+static void kcmd_time(struct cmd_out *o, const char *arg)
+{
+	uint64_t ns = timer_ns();
+
+	(void)arg;
+	cmd_printf(o, "uptime %llu.%03llu s, %llu timer ticks, TSC %llu MHz\n", ns / 1000000000ull,
+	    ns / 1000000 % 1000, timer_ticks(), timer_tsc_hz() / 1000000);
+}
+
+static void kcmd_save(struct cmd_out *o, const char *arg)
+{
+	(void)arg;
+	if (exec_snap_request(0) < 0)
+		cmd_printf(o, "save: no writable boot disk, nothing saved\n");
+	else
+		cmd_printf(o, "saving %u apps to /fomos/state/ (the log says when it is done)\n", exec_running());
+}
+
+static void kcmd_suspend(struct cmd_out *o, const char *arg)
+{
+	(void)arg;
+	if (exec_snap_request(1) < 0)
+		cmd_printf(o, "suspend: no writable boot disk, nothing saved, not powering off\n");
+	else
+		cmd_printf(o, "saving %u apps to /fomos/state/, then powering off\n", exec_running());
+}
+
+static void kcmd_lspci(struct cmd_out *o, const char *arg)
+{
+	char line[96];
+	uint32_t i;
+
+	(void)arg;
+	for (i = 0; i < pci_count(); i++) {
+		pci_describe(pci_get(i), line, sizeof(line));
+		cmd_printf(o, "%s\n", line);
+	}
+}
+
+static void kcmd_shutdown(struct cmd_out *o, const char *arg)
+{
+	(void)arg;
+	power_off();
+	cmd_printf(o, "shutdown failed: no ACPI power-off on this machine\n");
+}
+
+static void kcmd_reboot(struct cmd_out *o, const char *arg)
+{
+	(void)o;
+	(void)arg;
+	power_reboot();
+}
+
+const struct cmd cmd_platform[] = {
+	{ "mem", kcmd_mem, "physical memory, kernel heap, apps" },
+	{ "time", kcmd_time, "time since boot" },
+	{ "lspci", kcmd_lspci, "the PCI functions and their drivers" },
+	{ "disk", disk_cmd, "disk [sum NAME [FIRST N] | wtest NAME]: the disks" },
+	{ "save", kcmd_save, "save every running app to /fomos/state/ (resumed at the next boot)" },
+	{ "suspend", kcmd_suspend, "save, then power off" },
+	{ "shutdown", kcmd_shutdown, "power off (ACPI S5)" },
+	{ "reboot", kcmd_reboot, "reset the machine" },
+};
+const uint32_t cmd_platform_count = ARRAY_LEN(cmd_platform);

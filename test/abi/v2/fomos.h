@@ -1,0 +1,243 @@
+/*
+ * fomos.h — the whole contract between a Fomos app and the system.
+ *
+ * An app is one function:
+ *
+ *     int FOMOS_CALL start(struct fomos_ctx *ctx);
+ *
+ * The kernel calls it again and again.  Each call does a little work and
+ * returns; the return value is the yield:
+ *
+ *     0      call me again soon
+ *     n > 0  call me again in n milliseconds
+ *     n < 0  I am done: end the app and free its memory
+ *
+ * Everything the system offers comes through ctx.  What the app keeps between
+ * calls hangs off *ctx->store (NULL at the first call): allocate a struct with
+ * ctx->calloc and store its pointer there.
+ *
+ * Compatibility rules, forever:
+ *   - struct fomos_ctx only grows at its end.  ctx->version says which fields
+ *     this kernel fills (version 1 is everything below); ctx->size is the
+ *     kernel's sizeof.  An app built against an older header keeps running.
+ *   - Only fixed-width types: the kernel is built for an LLP64 target, apps
+ *     for LP64, and both must agree on every offset.
+ *   - Every function pointer uses FOMOS_CALL (the System V calling
+ *     convention), whatever the kernel's own convention is.
+ *
+ * An app includes this header and nothing else of the system.  Build it with
+ * sdk/fomos-cc (see sdk/README.md).
+ */
+#ifndef FOMOS_H
+#define FOMOS_H
+
+#include <stdint.h>
+
+#define FOMOS_CALL __attribute__((sysv_abi))
+
+#define FOMOS_CTX_VERSION	2
+
+/* --- context version 1 ------------------------------------------------------ */
+
+struct fomos_surface {
+	uint32_t *pixels;		/* 0xAARRGGBB; alpha 0xFF is opaque */
+	uint32_t width, height;
+	uint32_t stride;		/* in pixels */
+	uint32_t flags;
+};
+
+struct fomos_event {
+	uint64_t time_ns;		/* when the kernel received it */
+	uint32_t type;			/* FOMOS_EV_KEY, FOMOS_EV_BUTTON, FOMOS_EV_MOTION, FOMOS_EV_WHEEL */
+	uint32_t code;			/* evdev key/button code; axis for motion/wheel */
+	int32_t  value;			/* key: 1 press, 0 release, 2 repeat; motion/wheel: delta */
+	uint32_t codepoint;		/* Unicode text of a key press, 0 if none */
+};
+
+#define FOMOS_EVENT_RING 256
+#define FOMOS_KEY_COUNT  768
+
+struct fomos_input {
+	int32_t  pointer_x, pointer_y;		/* screen pixels, clamped to the screen */
+	uint32_t buttons;			/* bit 0 left, 1 right, 2 middle */
+	uint32_t reserved;
+	uint64_t event_count;			/* events queued since boot */
+	struct fomos_event events[FOMOS_EVENT_RING];	/* event n is events[n % FOMOS_EVENT_RING] */
+	uint8_t  keys[FOMOS_KEY_COUNT];		/* 1 while the key with that evdev code is held */
+	/* version 2: the pid of the app that had the focus when events[n]
+	 * arrived is event_pid[n % FOMOS_EVENT_RING] (0: nobody).  Key events
+	 * are meant for that app only; fomos_event_for_me() tells. */
+	uint64_t event_pid[FOMOS_EVENT_RING];
+};
+
+struct fomos_ctx {
+	uint32_t version;		/* context version this kernel speaks (>= 1) */
+	uint32_t size;			/* sizeof(struct fomos_ctx) on the kernel's side */
+	uint64_t pid;			/* unique for this boot, never reused */
+	uint64_t time_ns;		/* monotonic nanoseconds since boot, at this call */
+	void  (FOMOS_CALL *log)(const char *text, uint32_t len);
+	struct fomos_surface fb;	/* this app's surface; v1: the whole screen, transparent at start */
+	void *(FOMOS_CALL *calloc)(uint64_t count, uint64_t size);
+	void  (FOMOS_CALL *free)(void *ptr);
+	void **store;			/* *store survives between calls; NULL at the first call */
+	const struct fomos_input *input;
+
+	/* --- version 2: windows, the terminal, the system ------------------------
+	 * An app's surface is its window.  It starts as the whole screen at (0,0),
+	 * transparent, like a v1 surface; ctx->window() moves and resizes it.
+	 * The kernel composes the windows in z-order with alpha and copies only
+	 * what changed to the screen: tell it what you drew with ctx->damage()
+	 * (until the first damage() call it finds your writes from page dirty
+	 * bits, 4 KiB at a time, at most 30 times a second). */
+	int32_t  win_x, win_y;		/* where the surface's top-left corner is on the screen */
+	uint32_t win_flags;		/* FOMOS_WIN_* as last set */
+	uint32_t focused;		/* 1 while this app has the keyboard focus */
+	uint32_t screen_width, screen_height;
+	/* Places the surface at (x, y) with the given size (1..8192 each) and
+	 * flags.  Same size: the pixels are kept.  New size: ctx->fb describes a
+	 * new, transparent surface as soon as this returns; the old pointer is
+	 * gone.  Returns 0, or FOMOS_E_BADARG / FOMOS_E_NOMEM (nothing changed). */
+	int32_t (FOMOS_CALL *window)(int32_t x, int32_t y, uint32_t width, uint32_t height,
+	    uint32_t flags);
+	void (FOMOS_CALL *raise)(void);		/* on top of its layer, and the focus */
+	/* This rectangle of the surface changed (clipped to the surface). */
+	void (FOMOS_CALL *damage)(int32_t x, int32_t y, uint32_t width, uint32_t height);
+	/* Runs one command of the kernel's command line ("ps", "run NAME",
+	 * "kill PID", "mem", "time", "log", "lspci", "save", "suspend",
+	 * "shutdown", "reboot"; "help" lists them) and writes its answer, NUL
+	 * terminated and cut to cap, into out.  Returns the answer's full length,
+	 * or FOMOS_E_NOTFOUND for an unknown command (out says so).  A wrapper
+	 * may refuse everything: that is how a sandbox takes the system away. */
+	int64_t (FOMOS_CALL *system)(const char *line, uint32_t len, char *out, uint32_t cap);
+	/* The serial line as a terminal.  The first term_read() makes this app
+	 * the serial line's owner, unless another app owns it (then it reads 0
+	 * bytes until that app ends): while it runs, bytes typed there come only
+	 * to it (VT100 bytes as sent, not key events) and the kernel's own serial
+	 * command line steps aside.  Returns how many bytes it copied (0: none). */
+	uint32_t (FOMOS_CALL *term_read)(char *buf, uint32_t cap);
+	void (FOMOS_CALL *term_write)(const char *text, uint32_t len);
+
+};
+
+/* --- window flags (ctx->window) --- */
+#define FOMOS_WIN_TOP		(1u << 0)	/* above every normal window (a cursor) */
+#define FOMOS_WIN_BOTTOM	(1u << 1)	/* below every normal window (a wallpaper) */
+#define FOMOS_WIN_NOFOCUS	(1u << 2)	/* clicks go through it; never has the focus */
+#define FOMOS_WIN_OPAQUE	(1u << 3)	/* every pixel has alpha 0xFF: copied, not blended */
+
+/* --- errors: negative return values --- */
+#define FOMOS_E_NOTFOUND	(-2)	/* no such file, folder or command */
+#define FOMOS_E_IO		(-5)	/* the disk failed */
+#define FOMOS_E_NOMEM		(-12)	/* out of memory or over the quota */
+#define FOMOS_E_BUSY		(-16)	/* too many requests in flight (16 per app) */
+#define FOMOS_E_NODISK		(-19)	/* no writable disk: booted from one we cannot drive */
+#define FOMOS_E_BADARG		(-22)	/* a bad size, flag, pointer or buffer */
+#define FOMOS_E_NOSPACE		(-28)	/* the disk is full */
+#define FOMOS_E_PATH		(-30)	/* the path is malformed or leaves the app's folder */
+#define FOMOS_E_TOOBIG		(-27)	/* the data does not fit the buffer or the file limit */
+
+int FOMOS_CALL start(struct fomos_ctx *ctx);
+
+#ifndef _WIN32	/* apps are ELF; the kernel, which includes this too, is PE */
+/* Tells sdk/app.ld which context version this app was built against; the
+ * loader refuses an app that needs a newer kernel.  Weak, so that every
+ * source file of an app may include this header. */
+__asm__(".weak __fomos_ctx_version\n.set __fomos_ctx_version, 2");
+#endif
+
+/* --- event types and the evdev codes apps need (linux/input-event-codes.h) -- */
+
+#define FOMOS_EV_KEY		1	/* a keyboard key */
+#define FOMOS_EV_BUTTON		2	/* a pointer button (code FOMOS_BTN_*) */
+#define FOMOS_EV_MOTION		3	/* code FOMOS_AXIS_X / _Y, value the delta */
+#define FOMOS_EV_WHEEL		4	/* code FOMOS_AXIS_WHEEL, value the clicks */
+
+#define FOMOS_AXIS_X		0
+#define FOMOS_AXIS_Y		1
+#define FOMOS_AXIS_WHEEL	8
+
+#define FOMOS_BUTTON_LEFT	(1u << 0)	/* bits of fomos_input.buttons */
+#define FOMOS_BUTTON_RIGHT	(1u << 1)
+#define FOMOS_BUTTON_MIDDLE	(1u << 2)
+
+enum {
+	FOMOS_KEY_ESC = 1,
+	FOMOS_KEY_1 = 2, FOMOS_KEY_2, FOMOS_KEY_3, FOMOS_KEY_4, FOMOS_KEY_5,
+	FOMOS_KEY_6, FOMOS_KEY_7, FOMOS_KEY_8, FOMOS_KEY_9, FOMOS_KEY_0,
+	FOMOS_KEY_MINUS = 12, FOMOS_KEY_EQUAL = 13, FOMOS_KEY_BACKSPACE = 14, FOMOS_KEY_TAB = 15,
+	FOMOS_KEY_Q = 16, FOMOS_KEY_W, FOMOS_KEY_E, FOMOS_KEY_R, FOMOS_KEY_T,
+	FOMOS_KEY_Y, FOMOS_KEY_U, FOMOS_KEY_I, FOMOS_KEY_O, FOMOS_KEY_P,
+	FOMOS_KEY_LEFTBRACE = 26, FOMOS_KEY_RIGHTBRACE = 27, FOMOS_KEY_ENTER = 28,
+	FOMOS_KEY_LEFTCTRL = 29,
+	FOMOS_KEY_A = 30, FOMOS_KEY_S, FOMOS_KEY_D, FOMOS_KEY_F, FOMOS_KEY_G,
+	FOMOS_KEY_H, FOMOS_KEY_J, FOMOS_KEY_K, FOMOS_KEY_L,
+	FOMOS_KEY_SEMICOLON = 39, FOMOS_KEY_APOSTROPHE = 40, FOMOS_KEY_GRAVE = 41,
+	FOMOS_KEY_LEFTSHIFT = 42, FOMOS_KEY_BACKSLASH = 43,
+	FOMOS_KEY_Z = 44, FOMOS_KEY_X, FOMOS_KEY_C, FOMOS_KEY_V, FOMOS_KEY_B,
+	FOMOS_KEY_N, FOMOS_KEY_M,
+	FOMOS_KEY_COMMA = 51, FOMOS_KEY_DOT = 52, FOMOS_KEY_SLASH = 53,
+	FOMOS_KEY_RIGHTSHIFT = 54, FOMOS_KEY_LEFTALT = 56, FOMOS_KEY_SPACE = 57,
+	FOMOS_KEY_CAPSLOCK = 58,
+	FOMOS_KEY_F1 = 59, FOMOS_KEY_F2, FOMOS_KEY_F3, FOMOS_KEY_F4, FOMOS_KEY_F5,
+	FOMOS_KEY_F6, FOMOS_KEY_F7, FOMOS_KEY_F8, FOMOS_KEY_F9, FOMOS_KEY_F10,
+	FOMOS_KEY_RIGHTCTRL = 97, FOMOS_KEY_RIGHTALT = 100,
+	FOMOS_KEY_HOME = 102, FOMOS_KEY_UP = 103, FOMOS_KEY_PAGEUP = 104,
+	FOMOS_KEY_LEFT = 105, FOMOS_KEY_RIGHT = 106, FOMOS_KEY_END = 107,
+	FOMOS_KEY_DOWN = 108, FOMOS_KEY_PAGEDOWN = 109, FOMOS_KEY_INSERT = 110,
+	FOMOS_KEY_DELETE = 111,
+	FOMOS_BTN_LEFT = 0x110, FOMOS_BTN_RIGHT = 0x111, FOMOS_BTN_MIDDLE = 0x112,
+};
+
+/* --- helpers: header-only, nothing the kernel must provide ------------------- */
+
+/* Logs a NUL-terminated string. */
+static inline void fomos_log(struct fomos_ctx *ctx, const char *s)
+{
+	uint32_t n = 0;
+
+	while (s[n])
+		n++;
+	ctx->log(s, n);
+}
+
+/* The app's state: allocated zeroed at the first call, the same pointer
+ * after.  NULL only if memory ran out. */
+static inline void *fomos_state(struct fomos_ctx *ctx, uint64_t size)
+{
+	if (!*ctx->store)
+		*ctx->store = ctx->calloc(1, size);
+	return *ctx->store;
+}
+
+/* The next event this app has not seen, or NULL.  *seen is the app's own
+ * cursor (keep it in the store, start at 0).  If the app fell more than a
+ * ring behind, the oldest events are skipped. */
+static inline const struct fomos_event *fomos_next_event(struct fomos_ctx *ctx, uint64_t *seen)
+{
+	uint64_t count = ctx->input->event_count;
+
+	if (*seen >= count)
+		return 0;
+	if (count - *seen > FOMOS_EVENT_RING)
+		*seen = count - FOMOS_EVENT_RING;
+	return &ctx->input->events[(*seen)++ % FOMOS_EVENT_RING];
+}
+
+
+/* A key event is for this app: v2 keyboard text goes to the focused app
+ * only, pointer events to every app.  (ctx->input is shared by all apps.) */
+static inline int fomos_event_for_me(const struct fomos_ctx *ctx, const struct fomos_event *e)
+{
+	if (ctx->version < 2 || e->type != FOMOS_EV_KEY)
+		return 1;
+	return ctx->input->event_pid[(uint64_t)(e - ctx->input->events)] == ctx->pid;
+}
+
+/* Tells the compositor the whole surface changed. */
+static inline void fomos_damage_all(struct fomos_ctx *ctx)
+{
+	if (ctx->version >= 2)
+		ctx->damage(0, 0, ctx->fb.width, ctx->fb.height);
+}
+
+#endif
