@@ -29,6 +29,8 @@ def test_every_broken_app_is_stopped_with_a_message_naming_it_and_the_fault(brok
     # (the fixture waited for each message; here: nothing else went wrong)
     assert 'kernel: halted' not in broken.serial_text
     assert 'fault: ' not in broken.serial_text, 'no kernel fault dump'
+    # A bad free ends the call there and then, as a fault does.
+    assert 'badfree: still here after the bad free' not in broken.serial_text
 
 
 def test_the_healthy_app_never_stops_counting(broken):
@@ -77,3 +79,32 @@ def test_an_app_with_restart_comes_back_after_a_fault_with_a_growing_delay(machi
 def test_the_console_still_answers_after_every_kind_of_crash(broken):
     out = command(broken, 'mem')
     assert 'MiB free' in out
+
+
+def test_an_nmi_is_the_hardwares_not_the_running_apps(machine):
+    """An NMI that arrives while an app runs is not that app's fault: it is
+    logged (from the main loop), and the app runs on until its own end."""
+    m = machine(files={'/fomos/init': b'counter\nspin budget=3000\n'})
+    m.wait_for(READY)
+    m.wait_for(r'spin: spinning forever', 30)
+    m.qmp('inject-nmi')  # spin is the one running: it logged, and spins for 3 s
+    m.wait_for(r'exec: spin\[\d+\] stopped: ran for more than 3000 ms without returning \(its budget\)', 30)
+    m.wait_for(r'kernel: 1 NMI from the hardware \(the last at 0x[0-9a-f]+\), ignored: the apps go on', 30)
+    last = int(re.findall(r'counter\[1\]: counter (\d+)\r', m.serial_text)[-1])
+    m.qmp('inject-nmi')  # and with the kernel idle
+    m.wait_for(r'kernel: 1 NMI from the hardware', 30)
+    m.wait_for(rf'counter\[1\]: counter {last + 3}\r', 30)
+    assert 'kernel: halted' not in m.serial_text and 'fault: ' not in m.serial_text
+
+
+def test_a_machine_check_stops_the_machine_and_is_not_blamed_on_the_app(machine):
+    """An uncorrectable hardware error is fatal, whoever runs: the fault dump
+    says what it was, and no app is said to have caused it."""
+    m = machine(files={'/fomos/init': b'spin budget=5000\n'})
+    m.wait_for(READY)
+    m.wait_for(r'spin: spinning forever', 30)
+    # MCi_STATUS: valid, uncorrected, enabled (QEMU's HMP `mce`).
+    m.qmp('human-monitor-command', **{'command-line': 'mce 0 1 0xb200000000000000 0 0 0'})
+    m.wait_for(r'fault: machine check \(vector 18\), the hardware reported an error it cannot correct', 30)
+    m.wait_for(r'kernel: halted', 30)
+    assert not re.search(r'exec: spin\[\d+\] stopped', m.serial_text)

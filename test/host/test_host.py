@@ -220,6 +220,7 @@ def test_every_broken_app_is_stopped_with_the_kernels_words_and_the_others_go_on
                          r.stdout), f'{name}:\n{r.stdout}'
     counts = numbers(r'counter\[1\]: counter (\d+)', r.stdout)
     assert counts == list(range(1, len(counts) + 1)) and len(counts) >= 10, 'counter never missed a beat'
+    assert 'badfree: still here after the bad free' not in r.stdout, 'a bad free ends the call at once'
 
 
 def test_an_app_with_restart_comes_back_after_a_fault_with_a_growing_delay():
