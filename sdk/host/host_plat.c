@@ -124,13 +124,59 @@ void plat_take_dirty(uint64_t va, uint64_t size, void (*fn)(void *arg, uint64_t 
 
 /* --- time, the terminal, app files --------------------------------------------------- */
 
-uint64_t plat_now_ns(void)
+static uint64_t host_monotonic_ns(void)
 {
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (uint64_t)(t.tv_sec - host_t0.tv_sec) * 1000000000ull + (uint64_t)t.tv_nsec -
 	    (uint64_t)host_t0.tv_nsec;
+}
+
+/* The executor reads the clock at every app call: clock_gettime costs
+ * about 36 ns here, rdtsc 15 ns, the rest of a call about as much.  When
+ * Linux itself keeps time by the TSC (it is then invariant), so do we:
+ * ns = ticks * host_tsc_mult >> 32, calibrated against CLOCK_MONOTONIC. */
+static uint64_t host_tsc0, host_tsc_mult;
+
+static uint64_t host_rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static void host_clock_init(void)
+{
+	char source[32] = "";
+	FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
+	struct timespec pause = { 0, 20000000 };
+	uint64_t t0, c0, t1, c1;
+
+	if (f) {
+		if (!fgets(source, sizeof(source), f))
+			source[0] = 0;
+		fclose(f);
+	}
+	if (strncmp(source, "tsc", 3))
+		return;		/* clock_gettime it is */
+	t0 = host_monotonic_ns();
+	c0 = host_rdtsc();
+	nanosleep(&pause, NULL);
+	t1 = host_monotonic_ns();
+	c1 = host_rdtsc();
+	if (c1 <= c0 || t1 <= t0)
+		return;
+	host_tsc_mult = (uint64_t)(((unsigned __int128)(t1 - t0) << 32) / (c1 - c0));
+	host_tsc0 = c0 - (uint64_t)(((unsigned __int128)t0 << 32) / host_tsc_mult);
+}
+
+uint64_t plat_now_ns(void)
+{
+	if (!host_tsc_mult)
+		return host_monotonic_ns();
+	return (uint64_t)(((unsigned __int128)(host_rdtsc() - host_tsc0) * host_tsc_mult) >> 32);
 }
 
 void plat_term_write(const char *s, uint32_t n)
@@ -306,6 +352,7 @@ int host_plat_init(void)
 	uint32_t i;
 
 	clock_gettime(CLOCK_MONOTONIC, &host_t0);
+	host_clock_init();
 	host_find_code();
 	if (!st.ss_sp || sigaltstack(&st, NULL) < 0)
 		return -1;

@@ -11,13 +11,14 @@ import datetime
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from qemu import Machine
+from qemu import ROOT, Machine
 
 
 def host_cpu():
@@ -180,6 +181,78 @@ def latency_lines(result):
             f'| {median / 1000:.1f} µs | {p99 / 1000:.1f} µs | {top / 1000:.1f} µs |']
 
 
+def native_dispatch(counts=(1, 16, 256, 4096)):
+    """The executor core on this host's CPU (build/dispatch-bench, the core
+    fomos-host runs): ns per call natively, and, under callgrind,
+    instructions per call and what the executor's are spent in."""
+    bench, noop = ROOT / 'build' / 'dispatch-bench', ROOT / 'build' / 'apps' / 'noop.app'
+    args = [str(bench), str(noop), *map(str, counts)]
+    out = subprocess.run(args, capture_output=True, text=True, check=True, timeout=600).stdout
+    rows = {int(m[1]): {'calls': int(m[2]), 'executor': float(m[3]), 'direct': float(m[4]),
+                        'bare': float(m[5])}
+            for m in re.finditer(r'dispatch: apps=(\d+) calls=(\d+) executor_ns=([\d.]+) '
+                                 r'direct_ns=([\d.]+) bare_ns=([\d.]+)', out)}
+    parts = []
+    if shutil.which('valgrind') and shutil.which('callgrind_annotate'):
+        with tempfile.TemporaryDirectory(prefix='fomos-bench-') as d:
+            cg = Path(d) / 'cg.out'
+            run = subprocess.run(['valgrind', '--tool=callgrind', '--collect-atstart=no',
+                                  f'--callgrind-out-file={cg}', *args], capture_output=True, text=True,
+                                 timeout=1800, env=dict(os.environ, DISPATCH_CALLS='20000'))
+            calls = {int(m[1]): int(m[2]) for m in re.finditer(r'dispatch: apps=(\d+) calls=(\d+)', run.stdout)}
+            for dump in sorted(Path(d).glob('cg.out.*')):
+                text = dump.read_text(errors='replace')
+                what = re.search(r'^desc: Trigger: Client Request: (\w+) (\d+)$', text, re.M)
+                total = re.search(r'^totals: (\d+)', text, re.M)
+                if not what or not total:
+                    continue
+                n = int(what[2])
+                rows[n][what[1] + '_ir'] = int(total[1]) / calls[n]
+                if what[1] == 'executor' and n == 16:
+                    ann = subprocess.run(['callgrind_annotate', '--inclusive=no', str(dump)],
+                                         capture_output=True, text=True).stdout
+                    for m in re.finditer(r'^\s*([\d,]+) \([\s\d.]+%\)\s+(\S+):(\S+)', ann, re.M):
+                        parts.append((int(m[1].replace(',', '')) / calls[n], m[3], m[2]))
+    return rows, parts
+
+
+# What the executor's instructions are spent in, by function.
+DISPATCH_PARTS = {
+    'exec_round': 'the round and the call: the app\'s record, its fresh context fields, '
+                  'its return value, the next wake-up',
+    'exec_enter': 'enter.S: save registers, switch to the app\'s stack, call it, come back',
+    'plat_now_ns': 'the clock, read once per call (rdtsc, scaled)',
+    'bench_executor': 'the benchmark\'s own loop',
+    'memcpy': 'a fresh copy of the context (168 bytes) for the app to scribble on',
+}
+
+
+def native_lines(result):
+    rows, parts = result
+    out = ['', 'Native app dispatch: the same executor core (kernel/exec/exec.c) on this host\'s',
+           'CPU, as fomos-host runs it (build/dispatch-bench), over N copies of noop.app;',
+           'ns per call (best of 5 turns) and, under callgrind, instructions per call',
+           '(these do not move with the machine\'s load):', '',
+           '|  apps | executor ns | direct ns | bare ns | executor/bare | executor instr | '
+           'direct instr | bare instr |',
+           '|------:|------------:|----------:|--------:|--------------:|---------------:|'
+           '-------------:|-----------:|']
+    for n, r in sorted(rows.items()):
+        ir = [f'{r[k]:.1f}' if k in r else '-' for k in ('executor_ir', 'direct_ir', 'bare_ir')]
+        out.append(f'| {n:>5} | {r["executor"]:>11.2f} | {r["direct"]:>9.2f} | {r["bare"]:>7.2f} | '
+                   f'{r["executor"] / r["bare"]:>13.1f} | {ir[0]:>14} | {ir[1]:>12} | {ir[2]:>10} |')
+    if parts:
+        out += ['', 'Where the executor\'s instructions go, per call, 16 apps (callgrind, by function):', '']
+        grouped = {}
+        for ir, fn, where in parts:
+            name = 'exec_enter' if 'enter.S' in where else 'memcpy' if 'memcpy' in fn else fn
+            grouped[name] = grouped.get(name, 0) + ir
+        for name, ir in sorted(grouped.items(), key=lambda kv: -kv[1]):
+            if ir >= 0.5:
+                out.append(f'  {ir:6.1f}  {DISPATCH_PARTS.get(name, name)}')
+    return out
+
+
 def table(text):
     rows = []
     for m in re.finditer(r'bench: app calls: apps=(\d+) executor_ns=([\d.]+) '
@@ -215,6 +288,7 @@ def main():
     text = run()
     lines = [f'Fomos benchmarks, {datetime.date.today()}',
              f'{qemu_version()}, TCG, host CPU: {host_cpu()}', ''] + table(text)
+    lines += native_lines(native_dispatch())
     lines += disk_lines(text)
     lines += compositor_lines(text)
     lines += latency_lines(input_latency())
@@ -229,5 +303,7 @@ def main():
 if __name__ == '__main__':
     if sys.argv[1:] == ['--snapshot']:  # this figure alone
         print('\n'.join(snapshot_lines(snapshot_figures())))
+    elif sys.argv[1:] == ['--native']:  # this one alone (no QEMU)
+        print('\n'.join(native_lines(native_dispatch())))
     else:
         main()
