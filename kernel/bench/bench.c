@@ -13,7 +13,6 @@
 #include "kmem.h"
 #include "lib.h"
 #include "log.h"
-#include "main.h"
 #include "compose.h"
 #include "console.h"
 #include "paging.h"
@@ -22,6 +21,8 @@
 #include "timer.h"
 
 #define BENCH_CALLS	400000ull	/* app calls per measurement */
+
+static uint32_t (*bench_turn)(uint64_t *next_wake_ns);	/* a turn of the system's loop */
 
 static FOMOS_CALL int bench_nop(struct fomos_ctx *ctx)
 {
@@ -73,10 +74,10 @@ static int bench_apps(uint32_t n, uint64_t rounds, struct bench_result *res)
 		klog("bench: only %u of %u noop apps started\n", started, n);
 		return -1;
 	}
-	main_turn(&next);	/* warm up: first calls touch fresh pages */
+	bench_turn(&next);	/* warm up: first calls touch fresh pages */
 	t0 = rdtsc();
 	for (r = 0; r < rounds; r++)
-		called += main_turn(&next);
+		called += bench_turn(&next);
 	res->executor_ns = timer_tsc_delta_ns(rdtsc() - t0);
 	if (called != rounds * n)
 		klog("bench: expected %llu calls, made %llu\n", rounds * n, called);
@@ -239,11 +240,12 @@ static void bench_compositor(void)
 	    opaque_ns / 1000, opaque_ns / memcpy_ns, opaque_ns * 100 / memcpy_ns % 100);
 }
 
-void bench_run(void)
+void bench_run(uint32_t (*turn)(uint64_t *next_wake_ns))
 {
 	static const uint32_t counts[] = { 1, 16, 256, 4096 };
 	uint32_t i;
 
+	bench_turn = turn;
 	klog("bench: start\n");
 	console_defer(1);	/* as the loop has it: many lines, one redraw per frame */
 	exec_set_quiet(1);

@@ -1,8 +1,12 @@
 #ifndef BENCH_H
 #define BENCH_H
 
+#include <stdint.h>
+
 /* bench=yes in boot.cfg: measure, print "bench: ..." lines, power off.
- * test/boot/bench.py (ninja bench) boots it and writes build/bench.txt. */
-__attribute__((noreturn)) void bench_run(void);
+ * test/boot/bench.py (ninja bench) boots it and writes build/bench.txt.
+ * turn is one turn of the system's loop (main.c's main_turn), which the
+ * app-call figures time. */
+__attribute__((noreturn)) void bench_run(uint32_t (*turn)(uint64_t *next_wake_ns));
 
 #endif

@@ -69,19 +69,6 @@ uint32_t exec_files_pending(void)
 	return fq.pending;
 }
 
-/* ASCII letters in either case are the same, as in FAT's names. */
-static int files_same_name(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++) {
-		char x = *a >= 'a' && *a <= 'z' ? (char)(*a - 32) : *a;
-		char y = *b >= 'a' && *b <= 'z' ? (char)(*b - 32) : *b;
-
-		if (x != y)
-			return 0;
-	}
-	return *a == *b;
-}
-
 /* The first running app to use a folder holds it until it ends. */
 static int files_claim_folder(struct app *a)
 {
@@ -90,7 +77,7 @@ static int files_claim_folder(struct app *a)
 	if (a->holds_folder)
 		return 1;
 	for (o = exec_apps; o; o = o->next)
-		if (o != a && o->state == APP_RUNNING && o->holds_folder && files_same_name(o->name, a->name))
+		if (o != a && o->state == APP_RUNNING && o->holds_folder && fpath_same_name(o->name, a->name))
 			return 0;
 	a->holds_folder = 1;
 	return 1;

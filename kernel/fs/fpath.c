@@ -79,3 +79,15 @@ int fpath_app(const char *app_name, const char *rel, char *out, size_t cap)
 	out[need] = 0;
 	return 0;
 }
+
+int fpath_same_name(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a >= 'a' && *a <= 'z' ? (char)(*a - 32) : *a;
+		char y = *b >= 'a' && *b <= 'z' ? (char)(*b - 32) : *b;
+
+		if (x != y)
+			return 0;
+	}
+	return *a == *b;
+}

@@ -22,4 +22,8 @@
  */
 int fpath_app(const char *app_name, const char *rel, char *out, size_t cap);
 
+/* 1 if a and b name the same entry as FAT compares names: ASCII letters in
+ * either case are the same letter, every other byte must match. */
+int fpath_same_name(const char *a, const char *b);
+
 #endif

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "fomos.h"
 #include "fsops.h"
+#include "fpath.h"
 #include "host.h"
 
 #define HOST_PATH_MAX	4096
@@ -29,20 +30,6 @@ static const char *host_data = "fomos-data";
 void host_files_init(const char *data_dir)
 {
 	host_data = data_dir;
-}
-
-/* ASCII letters in either case are the same letter, as in FAT's names
- * (kernel/fs/fat.c folds nothing else: other bytes must match exactly). */
-static int host_files_same_name(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++) {
-		char x = *a >= 'a' && *a <= 'z' ? (char)(*a - 32) : *a;
-		char y = *b >= 'a' && *b <= 'z' ? (char)(*b - 32) : *b;
-
-		if (x != y)
-			return 0;
-	}
-	return *a == *b;
 }
 
 /* Appends component c (n bytes) to path (of length *at), as the entry of
@@ -70,7 +57,7 @@ static int32_t host_files_component(char *path, size_t *at, size_t cap, const ch
 	d = opendir(path);
 	path[*at - 1] = '/';
 	while (d && (e = readdir(d))) {
-		if (strlen(e->d_name) == n && host_files_same_name(e->d_name, path + *at) &&
+		if (strlen(e->d_name) == n && fpath_same_name(e->d_name, path + *at) &&
 		    (!best[0] || strcmp(e->d_name, best) < 0))
 			snprintf(best, sizeof(best), "%s", e->d_name);
 	}
