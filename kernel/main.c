@@ -23,6 +23,7 @@
 #include "drivers.h"
 #include "exec.h"
 #include "exec_pc.h"
+#include "exec_plat.h"
 #include "exec_snap.h"
 #include "files.h"
 #include "inputhub.h"
@@ -103,23 +104,25 @@ static void main_fault_on_purpose(const char *kind)
  * the loop turn by turn: bench_run gets this.) */
 static uint32_t main_turn(uint64_t *next_wake_ns)
 {
-	static uint64_t next_chores, next_frame;
+	static uint64_t next_chores_tsc, next_frame;
 	uint32_t called;
-	uint64_t now;
+	uint64_t tsc, now;
 
 	/* Devices first: what arrived reaches the apps in this same round. */
 	drivers_poll();
 	exec_clicks();
 	called = exec_round(next_wake_ns);
 	exec_snap_poll();
-	now = timer_ns();
 
 	/* Polling the UART is an I/O port access (slow, very slow under TCG):
 	 * the serial line, the disk work and the display are looked at once a
-	 * millisecond, not once per round of apps that return at once. */
-	if (now < next_chores)
+	 * millisecond, not once per round of apps that return at once.  The
+	 * check is on the raw TSC: this runs once per round. */
+	tsc = rdtsc();
+	if (tsc < next_chores_tsc)
 		return called;
-	next_chores = now + MAIN_CHORES_NS;
+	next_chores_tsc = tsc + timer_tsc_hz() / (1000000000ull / MAIN_CHORES_NS);
+	now = timer_tsc_to_ns(tsc);
 	trap_poll_nmi();
 	monitor_poll();
 	inputhub_tick(now);
@@ -148,7 +151,7 @@ static __attribute__((noreturn)) void main_loop(void)
 	for (;;) {
 		/* Nothing due: sleep until the next interrupt (the 1 kHz tick at
 		 * the latest), then look again. */
-		if (!main_turn(&next) && next > timer_ns())
+		if (!main_turn(&next) && next > plat_now_ns())
 			cpu_sti_hlt();
 	}
 }

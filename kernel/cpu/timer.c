@@ -19,8 +19,9 @@
 #define LVT_MASKED	(1u << 16)
 #define LVT_PERIODIC	(1u << 17)
 
-static uint64_t timer_tsc0, timer_hz;
-static uint64_t timer_mult;	/* ns = (tsc_delta * timer_mult) >> 32: no division on hot paths */
+static uint64_t timer_hz;
+uint64_t timer_tsc0;		/* rdtsc at efi_main (moved back by timer_advance_to) */
+uint64_t timer_mult;		/* ns = (tsc_delta * timer_mult) >> 32: no division on hot paths */
 static volatile uint64_t timer_tick_count;
 static volatile uint32_t *timer_lapic;
 
@@ -122,15 +123,6 @@ void timer_delay_ns(uint64_t ns)
 
 uint64_t timer_tsc_hz(void) { return timer_hz; }
 
-uint64_t timer_tsc_delta_ns(uint64_t ticks)
-{
-	return (uint64_t)(((unsigned __int128)ticks * timer_mult) >> 32);
-}
-
-uint64_t timer_tsc_to_ns(uint64_t tsc)
-{
-	return timer_tsc_delta_ns(tsc - timer_tsc0);
-}
 uint64_t timer_ticks(void) { return timer_tick_count; }
 
 void timer_advance_to(uint64_t ns)

@@ -16,11 +16,20 @@
 int timer_init(uint64_t tsc0);
 uint64_t timer_ns(void);		/* monotonic, since efi_main */
 uint64_t timer_tsc_hz(void);
-uint64_t timer_tsc_to_ns(uint64_t tsc);	/* an rdtsc value as timer_ns() time, fast */
+/* A TSC interval in ns, and an rdtsc value as timer_ns() time: a multiply,
+ * inline, for the executor's clock read at every app call. */
+extern uint64_t timer_tsc0, timer_mult;
+static inline uint64_t timer_tsc_delta_ns(uint64_t ticks)
+{
+	return (uint64_t)(((unsigned __int128)ticks * timer_mult) >> 32);
+}
+static inline uint64_t timer_tsc_to_ns(uint64_t tsc)
+{
+	return timer_tsc_delta_ns(tsc - timer_tsc0);
+}
 /* Resuming saved apps: the clock jumps forward to ns if it is behind, so
  * that time never goes back for them (no effect if it is ahead). */
 void timer_advance_to(uint64_t ns);
-uint64_t timer_tsc_delta_ns(uint64_t ticks);	/* a TSC interval in ns */
 uint64_t timer_ticks(void);		/* periodic interrupts so far */
 void timer_delay_ns(uint64_t ns);	/* busy wait */
 
