@@ -25,6 +25,11 @@
  *   - Every function pointer uses FOMOS_CALL (the System V calling
  *     convention), whatever the kernel's own convention is.
  *
+ * Every pointer and length an app hands a service must be its own memory
+ * (its image, surface, stack, or what calloc gave it): the kernel checks
+ * each, and a wild one ends the app at once with a message naming the
+ * service (file(), which has a status to answer with, says FOMOS_E_BADARG).
+ *
  * An app includes this header and nothing else of the system.  Build it with
  * sdk/fomos-cc (see sdk/README.md).
  */
@@ -121,7 +126,8 @@ struct fomos_ctx {
 
 	/* --- version 3: files ------------------------------------------------------
 	 * An app reads and writes files in its own folder, /fomos/data/NAME/ on
-	 * the boot disk, and nowhere else.  file() queues a request and returns
+	 * the boot disk, and nowhere else; NAME is the name of the file it was
+	 * started from (NAME.app), and one running app at a time has it.  file() queues a request and returns
 	 * at once; the kernel does the disk work between calls and sets
 	 * req->status when it is done.  The request and its buffer belong to the
 	 * kernel until then: keep them in the app's memory (the store), not on
@@ -139,7 +145,8 @@ struct fomos_ctx {
 #define FOMOS_E_NOTFOUND	(-2)	/* no such file, folder or command */
 #define FOMOS_E_IO		(-5)	/* the disk failed */
 #define FOMOS_E_NOMEM		(-12)	/* out of memory or over the quota */
-#define FOMOS_E_BUSY		(-16)	/* too many requests in flight (16 per app) */
+#define FOMOS_E_BUSY		(-16)	/* too many requests in flight (16 per app), or the
+					 * folder is another running app's */
 #define FOMOS_E_NODISK		(-19)	/* no writable disk: booted from one we cannot drive */
 #define FOMOS_E_BADARG		(-22)	/* a bad size, flag, pointer or buffer */
 #define FOMOS_E_NOSPACE		(-28)	/* the disk is full */
