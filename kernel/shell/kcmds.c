@@ -16,9 +16,10 @@
 static void kcmd_mem(struct cmd_out *o, const char *arg)
 {
 	(void)arg;
-	cmd_printf(o, "%llu MiB free of %llu MiB; kernel heap %llu KiB used of %llu KiB; apps hold %llu KiB\n",
+	cmd_printf(o, "%llu MiB free of %llu MiB; kernel heap %llu KiB used of %llu KiB\n",
 	    pmm_free_pages() * PAGE_SIZE >> 20, pmm_managed_pages() * PAGE_SIZE >> 20,
-	    kmem_used() >> 10, kmem_size() >> 10, exec_running_bytes() >> 10);
+	    kmem_used() >> 10, kmem_size() >> 10);
+	cmd_printf(o, "%u apps hold %llu KiB\n", exec_running(), exec_running_bytes() >> 10);
 }
 
 static void kcmd_time(struct cmd_out *o, const char *arg)
