@@ -647,6 +647,37 @@ int64_t exec_run_name(const char *name, const struct app_opts *opts)
 	return pid;
 }
 
+/* App files read at run time (plat_app_file).  An app keeps pointing at its
+ * file (restarts start it again from it), so a version stays here for good;
+ * the same bytes read again are freed and the kept copy is used. */
+struct exec_kept {
+	struct exec_kept *next;
+	uint64_t size;
+	uint8_t *data;
+};
+static struct exec_kept *exec_kept;
+
+const uint8_t *exec_keep_file(uint8_t *data, uint64_t size)
+{
+	struct exec_kept *k;
+
+	for (k = exec_kept; k; k = k->next)
+		if (k->size == size && !memcmp(k->data, data, size)) {
+			plat_free(data);
+			return k->data;
+		}
+	k = plat_alloc(sizeof(*k));
+	if (!k) {
+		plat_free(data);
+		return NULL;
+	}
+	k->size = size;
+	k->data = data;
+	k->next = exec_kept;
+	exec_kept = k;
+	return data;
+}
+
 /* --- ending --------------------------------------------------------------------- */
 
 static uint64_t exec_app_bytes(const struct app *a)

@@ -145,39 +145,6 @@ static const struct boot_file *exec_pc_boot_file(const char *path)
 	return NULL;
 }
 
-/* App files read from the disk at run time.  An app keeps pointing at its
- * file (restarts start it again from it), so a version stays here for good;
- * running an unchanged file again reuses it. */
-struct exec_pc_loaded {
-	struct exec_pc_loaded *next;
-	char path[BOOT_PATH_MAX];
-	uint64_t size;
-	uint8_t *data;
-};
-static struct exec_pc_loaded *exec_pc_loaded;
-
-static const uint8_t *exec_pc_keep(const char *path, uint8_t *data, uint64_t size)
-{
-	struct exec_pc_loaded *l;
-
-	for (l = exec_pc_loaded; l; l = l->next)
-		if (!strcmp(l->path, path) && l->size == size && !memcmp(l->data, data, size)) {
-			kfree(data);
-			return l->data;
-		}
-	l = kcalloc(1, sizeof(*l));
-	if (!l) {
-		kfree(data);
-		return NULL;
-	}
-	memcpy(l->path, path, strnlen(path, BOOT_PATH_MAX - 1));
-	l->size = size;
-	l->data = data;
-	l->next = exec_pc_loaded;
-	exec_pc_loaded = l;
-	return data;
-}
-
 int plat_app_file(const char *name, char *path, const uint8_t **data, uint64_t *size)
 {
 	const struct boot_file *f;
@@ -189,7 +156,7 @@ int plat_app_file(const char *name, char *path, const uint8_t **data, uint64_t *
 	if (files_ready()) {
 		r = files_read_all(path, &buf, size);
 		if (r == 0) {
-			*data = exec_pc_keep(path, buf, *size);
+			*data = exec_keep_file(buf, *size);	/* files_read_all kmalloc'ed it */
 			return *data ? 0 : FOMOS_E_NOMEM;
 		}
 		if (r == FOMOS_E_NOTFOUND)

@@ -67,6 +67,10 @@ uint64_t plat_now_ns(void);	/* monotonic: the apps' time_ns */
  * most EXEC_PATH_MAX bytes with the NUL).  0, or FOMOS_E_NOTFOUND or
  * another FOMOS_E_*.  The bytes stay valid for good (restarts use them). */
 int plat_app_file(const char *name, char *path, const uint8_t **data, uint64_t *size);
+/* For plat_app_file: keeps data (size bytes, from plat_alloc's heap) for
+ * good, or frees it and returns the copy kept of the same bytes; NULL
+ * (data freed) when out of memory. */
+const uint8_t *exec_keep_file(uint8_t *data, uint64_t size);
 /* ctx->term_write's bytes: to the serial line, or standard output. */
 void plat_term_write(const char *s, uint32_t n);
 

@@ -190,37 +190,6 @@ void host_set_apps_dir(const char *dir)
 	snprintf(host_apps_dir, sizeof(host_apps_dir), "%s", dir[0] ? dir : "/");
 }
 
-/* Files read for `run NAME` or from the command line.  An app keeps
- * pointing at its file (restarts start it again from it), so a version
- * stays here for good; the same bytes again reuse it. */
-struct host_loaded {
-	struct host_loaded *next;
-	uint64_t size;
-	uint8_t *data;
-};
-static struct host_loaded *host_loaded;
-
-static const uint8_t *host_keep(uint8_t *data, uint64_t size)
-{
-	struct host_loaded *l;
-
-	for (l = host_loaded; l; l = l->next)
-		if (l->size == size && !memcmp(l->data, data, size)) {
-			free(data);
-			return l->data;
-		}
-	l = calloc(1, sizeof(*l));
-	if (!l) {
-		free(data);
-		return NULL;
-	}
-	l->size = size;
-	l->data = data;
-	l->next = host_loaded;
-	host_loaded = l;
-	return data;
-}
-
 int host_read_app(const char *path, const uint8_t **data, uint64_t *size, char *why, size_t why_len)
 {
 	struct stat st;
@@ -243,7 +212,7 @@ int host_read_app(const char *path, const uint8_t **data, uint64_t *size, char *
 	if (!buf || fread(buf, 1, *size, f) != *size)
 		goto fail;
 	fclose(f);
-	if (!(*data = host_keep(buf, *size)))
+	if (!(*data = exec_keep_file(buf, *size)))	/* malloc'ed: plat_free frees it */
 		return FOMOS_E_NOMEM;
 	return 0;
 fail:
