@@ -5,6 +5,7 @@
  * offsets into fomos.efi for llvm-addr2line) on serial and screen, then halt.
  */
 #include "cpu.h"
+#include "exception.h"
 #include "lib.h"
 #include "log.h"
 #include "panic.h"
@@ -19,18 +20,6 @@ static void (*trap_fatal_hook)(void);
 static volatile struct { uint64_t count, rip; } trap_nmi;
 static uint64_t trap_nmi_told;		/* NMIs logged so far */
 static int trap_in_fatal;
-
-static const char *const trap_names[32] = {
-	[0] = "divide error", [1] = "debug", [2] = "NMI", [3] = "breakpoint",
-	[4] = "overflow", [5] = "bound range exceeded", [6] = "invalid opcode",
-	[7] = "device not available", [8] = "double fault",
-	[10] = "invalid TSS", [11] = "segment not present",
-	[12] = "stack-segment fault", [13] = "general protection fault",
-	[14] = "page fault", [16] = "x87 floating-point error",
-	[17] = "alignment check", [18] = "machine check",
-	[19] = "SIMD floating-point exception", [20] = "virtualization exception",
-	[21] = "control protection exception",
-};
 
 void trap_set_app_hook(trap_app_hook_fn *fn)
 {
@@ -56,11 +45,6 @@ void trap_set_fatal_hook(void (*fn)(void))
 int trap_in_kernel(uint64_t addr)
 {
 	return addr - trap_image.base < trap_image.size;
-}
-
-const char *trap_name(uint64_t vector)
-{
-	return vector < 32 && trap_names[vector] ? trap_names[vector] : "unknown exception";
 }
 
 void trap_set_image(uint64_t base, uint64_t size, uint64_t link_base)
@@ -117,7 +101,7 @@ static void trap_unwind_from_frame(const struct trap_frame *f)
 
 __attribute__((noreturn)) void trap_fatal(struct trap_frame *f, const char *why)
 {
-	const char *name = f->vector < 32 && trap_names[f->vector] ? trap_names[f->vector] : "unknown vector";
+	const char *name = exception_name(f->vector);
 
 	cpu_cli();
 	if (trap_in_fatal++) {

@@ -33,7 +33,6 @@ void trap_dispatch(struct trap_frame *f);	/* from isr.S only */
  * is the kernel's own (dumped, then the machine halts). */
 typedef int trap_app_hook_fn(struct trap_frame *f);
 void trap_set_app_hook(trap_app_hook_fn *fn);
-const char *trap_name(uint64_t vector);
 /* Before a fault dump or a panic takes the screen (main.c: the console
  * shows the dump over every app). */
 void trap_set_fatal_hook(void (*fn)(void));

@@ -23,6 +23,7 @@
  */
 #include "appfile.h"
 #include "display.h"
+#include "exception.h"
 #include "exec_priv.h"
 #include "inputhub.h"
 #include "lib.h"
@@ -87,11 +88,6 @@ void exec_init(uint32_t screen_w, uint32_t screen_h)
 void exec_set_system(exec_system_fn *fn)
 {
 	exec_system_cmd = fn;
-}
-
-void exec_set_fs(const struct fs_ops *fs)
-{
-	exec_files_set_fs(fs);
 }
 
 /* --- the trust boundary ------------------------------------------------------ */
@@ -330,7 +326,7 @@ static FOMOS_CALL int64_t exec_system(const char *line, uint32_t len, char *out,
 		exec_answer(out, cap, answer, (uint64_t)r);
 		return FOMOS_E_NOTFOUND;
 	}
-	memcpy(copy, line, len);	/* the command reads our copy, never the app's memory */
+	memcpy(copy, line, len);	/* the command works on our copy, never the app's memory */
 	copy[len] = 0;
 	answer[0] = 0;
 	r = exec_system_cmd ? exec_system_cmd(copy, answer, sizeof(answer)) : -1;
@@ -458,16 +454,23 @@ static int exec_alloc_slot(const struct exec_resume *r)
 	return -1;
 }
 
-/* "/fomos/apps/console.app" -> "console". */
-static void exec_name_of(const char *path, char *name)
+/* "/fomos/apps/console.app" -> "console.app". */
+static const char *exec_basename(const char *path)
 {
 	const char *base = path, *p;
-	size_t n;
 
 	for (p = path; *p; p++)
 		if (*p == '/')
 			base = p + 1;
-	n = strlen(base);
+	return base;
+}
+
+/* "/fomos/apps/console.app" -> "console". */
+static void exec_name_of(const char *path, char *name)
+{
+	const char *base = exec_basename(path);
+	size_t n = strlen(base);
+
 	if (n > 4 && !strcmp(base + n - 4, ".app"))
 		n -= 4;
 	n = MIN(n, (size_t)APP_NAME_MAX - 1);
@@ -709,18 +712,16 @@ static void exec_restart(const struct app *old)
 	    ULL(delay_ms), a->restarts);
 }
 
-/* Into the ring `ps` shows. */
-static void exec_remember(const struct app *a)
+/* What `ps` shows of a (of an ended app, once its memory went back). */
+static void exec_info_of(const struct app *a, struct exec_info *e)
 {
-	struct exec_info *e = &exec_ended[exec_ended_count++ % EXEC_ENDED_KEEP];
-
 	e->pid = a->pid;
 	memcpy(e->name, a->name, sizeof(e->name));
-	e->state = APP_ENDED;
+	e->state = a->state;
 	e->exit_code = a->exit_code;
 	e->calls = a->calls;
 	e->cpu_ns = a->cpu_ns;
-	e->mem_bytes = 0;
+	e->mem_bytes = exec_app_bytes(a);
 	memcpy(e->reason, a->reason, sizeof(e->reason));
 }
 
@@ -765,7 +766,7 @@ static void exec_end(struct app *a, uint32_t how, int32_t code)
 			    a->name, ULL(a->pid), a->reason, ULL(bytes >> 10));
 	}
 	exec_release(a);
-	exec_remember(a);
+	exec_info_of(a, &exec_ended[exec_ended_count++ % EXEC_ENDED_KEEP]);	/* into the ring ps shows */
 	exec_ended_unreaped++;
 	if (a->opts.restart && (how == APP_END_FAULT || how == APP_END_BUDGET))
 		exec_restart(a);
@@ -812,29 +813,10 @@ uint64_t exec_call_start_ns(void)
 /* "crash.app+0x1012" for an address in the app's image, else the address. */
 static void exec_where(const struct app *a, uint64_t addr, char *buf, uint32_t len)
 {
-	const char *file = a->src_path, *p;
-
-	for (p = file; *p; p++)
-		if (*p == '/')
-			file = p + 1;
 	if (addr - a->home < a->image_bytes)
-		fmt_snprintf(buf, len, "%s+0x%llx", file, ULL(addr - a->home));
+		fmt_snprintf(buf, len, "%s+0x%llx", exec_basename(a->src_path), ULL(addr - a->home));
 	else
 		fmt_snprintf(buf, len, "0x%llx", ULL(addr));
-}
-
-static const char *exec_trap_name(uint32_t vector)
-{
-	static const char *const names[32] = {
-		[0] = "divide error", [1] = "debug", [3] = "breakpoint", [4] = "overflow",
-		[5] = "bound range exceeded", [6] = "invalid opcode", [7] = "device not available",
-		[10] = "invalid TSS", [11] = "segment not present",
-		[12] = "stack-segment fault", [13] = "general protection fault",
-		[14] = "page fault", [16] = "x87 floating-point error", [17] = "alignment check",
-		[19] = "SIMD floating-point exception", [21] = "control protection exception",
-	};
-
-	return vector < 32 && names[vector] ? names[vector] : "unknown exception";
 }
 
 static void exec_describe_fault(struct app *a, const struct exec_fault *f)
@@ -844,7 +826,7 @@ static void exec_describe_fault(struct app *a, const struct exec_fault *f)
 
 	exec_where(a, f->pc, where, sizeof(where));
 	if (f->vector != 14) {
-		fmt_snprintf(a->reason, sizeof(a->reason), "%s at %s", exec_trap_name(f->vector), where);
+		fmt_snprintf(a->reason, sizeof(a->reason), "%s at %s", exception_name(f->vector), where);
 	} else if (f->addr < stack_lo && f->addr >= stack_lo - EXEC_STACK_GUARD) {
 		fmt_snprintf(a->reason, sizeof(a->reason),
 		    "stack overflow (past the bottom of its %llu KiB stack) at %s", ULL(EXEC_STACK_SIZE >> 10), where);
@@ -1062,19 +1044,9 @@ uint32_t exec_list(struct exec_info *out, uint32_t max)
 	uint32_t n = 0;
 	struct app *a;
 
-	for (a = exec_apps; a && n < max; a = a->next) {
-		if (a->state != APP_RUNNING)
-			continue;
-		out[n].pid = a->pid;
-		memcpy(out[n].name, a->name, sizeof(out[n].name));
-		out[n].state = a->state;
-		out[n].exit_code = 0;
-		out[n].calls = a->calls;
-		out[n].cpu_ns = a->cpu_ns;
-		out[n].mem_bytes = exec_app_bytes(a);
-		out[n].reason[0] = 0;
-		n++;
-	}
+	for (a = exec_apps; a && n < max; a = a->next)
+		if (a->state == APP_RUNNING)
+			exec_info_of(a, &out[n++]);
 	for (i = first; i < exec_ended_count && n < max; i++)
 		out[n++] = exec_ended[i % EXEC_ENDED_KEEP];
 	return n;

@@ -40,10 +40,11 @@ struct exec_info {
 	char reason[EXEC_REASON_MAX];	/* why it ended: "exit code -3", "page fault writing 0x0 at x.app+0x1012" */
 };
 
-/* ctx->system(): runs one command line (NUL-terminated, in the
- * executor's memory), its answer into out (NUL-terminated, cut to cap).
+/* ctx->system(): runs one command line (NUL-terminated, the executor's own
+ * copy, which it may change), its answer into out (NUL-terminated, cut to
+ * cap).
  * Returns the answer's full length, or -1 for an unknown command. */
-typedef int64_t exec_system_fn(const char *line, char *out, uint32_t cap);
+typedef int64_t exec_system_fn(char *line, char *out, uint32_t cap);
 
 /* Once, before any app starts: the screen every surface covers (0 x 0:
  * no display, apps get no surface). */

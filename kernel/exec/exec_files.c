@@ -55,7 +55,7 @@ static struct {
 	uint32_t pending;
 } fq;
 
-void exec_files_set_fs(const struct fs_ops *fs)
+void exec_set_fs(const struct fs_ops *fs)
 {
 	if (fs && !fq.bounce && !(fq.bounce = plat_alloc(FILES_SLICE))) {
 		klog("files: no memory for the bounce buffer: files for apps are off\n");

@@ -12,6 +12,7 @@
 #include "exec.h"
 #include "exec_pc.h"
 #include "exec_plat.h"
+#include "exec_priv.h"
 #include "files.h"
 #include "kmem.h"
 #include "lib.h"
@@ -181,21 +182,20 @@ void exec_pc_start_init(void)
 {
 	static struct init_entry entries[64];
 	const struct boot_file *f = exec_pc_boot_file("/fomos/init");
-	static struct exec_info running[64];
-	uint32_t n, i, k, count;
+	struct app *a;
+	uint32_t n, i;
 
 	if (!f) {
 		klog("exec: no /fomos/init, no apps started\n");
 		return;
 	}
 	n = init_parse((const char *)f->data, f->size, entries, ARRAY_LEN(entries), exec_pc_init_report, NULL);
-	count = exec_list(running, ARRAY_LEN(running));
 	for (i = 0; i < n; i++) {
-		for (k = 0; k < count; k++)
-			if (running[k].state == APP_RUNNING && !strcmp(running[k].name, entries[i].name))
+		for (a = exec_apps; a; a = a->next)
+			if (a->state == APP_RUNNING && !strcmp(a->name, entries[i].name))
 				break;
-		if (k < count)
-			klog("exec: %s is running already (resumed), not started again\n", entries[i].name);
+		if (a)
+			klog("exec: %s is running already (resumed), not started again\n", a->name);
 		else
 			exec_run_name(entries[i].name, &entries[i].opts);
 	}

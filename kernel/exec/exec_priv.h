@@ -84,6 +84,5 @@ int exec_app_range(const struct app *a, const void *ptr, uint64_t len, int write
 /* exec_files.c: ctx->file, and ending an app's requests. */
 int32_t exec_files_submit(struct app *a, struct fomos_file *req);
 void exec_files_cancel(uint64_t pid);
-void exec_files_set_fs(const struct fs_ops *fs);
 
 #endif

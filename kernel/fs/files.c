@@ -116,11 +116,6 @@ int files_writable(void)
 
 /* --- the file system behind ctx->file (fsops.h) ------------------------------------ */
 
-static int files_ops_writable(void)
-{
-	return files_writable();
-}
-
 static int64_t files_ops_read(const char *path, uint64_t offset, void *buf, uint64_t len)
 {
 	int64_t n = fat_read(&files.vol, path, offset, buf, len);
@@ -182,7 +177,7 @@ static int files_ops_sync(void)
 }
 
 static const struct fs_ops files_ops = {
-	files_ops_writable, files_ops_read, files_ops_write, files_ops_stat, files_ops_list,
+	files_writable, files_ops_read, files_ops_write, files_ops_stat, files_ops_list,
 	files_ops_remove, files_ops_sync,
 };
 

@@ -40,9 +40,9 @@ extern const uint32_t cmd_platform_count;
 /* Runs one command line (changed in place).  0, or -1 for an unknown
  * command (the answer says so). */
 int cmd_run(struct cmd_out *o, char *line);
-/* ctx->system()'s handler (exec_system_fn): the line's answer into out,
- * NUL-terminated, cut to cap; returns its full length, or -1 for an
- * unknown command. */
-int64_t cmd_system(const char *line, char *out, uint32_t cap);
+/* ctx->system()'s handler (exec_system_fn): runs line (changed in place),
+ * its answer into out, NUL-terminated, cut to cap; returns its full
+ * length, or -1 for an unknown command. */
+int64_t cmd_system(char *line, char *out, uint32_t cap);
 
 #endif

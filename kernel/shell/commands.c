@@ -8,7 +8,6 @@
 #include "lib.h"
 #include "log.h"
 
-#define CMD_LINE_MAX	128
 #define CMD_PS_MAX	(EXEC_ENDED_KEEP + 480)	/* rows ps shows: running apps first */
 
 void cmd_write(struct cmd_out *o, const char *s, uint32_t n)
@@ -148,16 +147,11 @@ int cmd_run(struct cmd_out *o, char *line)
 	return 0;
 }
 
-int64_t cmd_system(const char *line, char *out, uint32_t cap)
+int64_t cmd_system(char *line, char *out, uint32_t cap)
 {
-	char copy[CMD_LINE_MAX];
 	struct cmd_out o = { out, cap ? cap - 1 : 0, 0, NULL };
-	size_t n = strnlen(line, sizeof(copy) - 1);
-	int r;
+	int r = cmd_run(&o, line);
 
-	memcpy(copy, line, n);
-	copy[n] = 0;
-	r = cmd_run(&o, copy);
 	if (cap)
 		out[MIN(o.len, cap - 1)] = 0;
 	return r < 0 ? -1 : (int64_t)o.len;

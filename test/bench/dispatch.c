@@ -32,11 +32,12 @@
 #include "exec_plat.h"
 #include "host.h"
 
-#define NOINLINE	__attribute__((noinline))
 #define CALLS		2000000ull	/* per measurement, whatever N */
 #define TURNS		5
 
 typedef int (FOMOS_CALL *entry_fn)(struct fomos_ctx *);
+
+static uint64_t bench_calls = CALLS;
 
 static uint64_t now_ns(void)
 {
@@ -52,64 +53,43 @@ static FOMOS_CALL int bench_nop(struct fomos_ctx *ctx)
 	return 0;
 }
 
-/* `rounds` rounds of the executor: every app called once per round, on
- * its own stack, under its budget, with a fresh context and the clock. */
-NOINLINE static uint64_t bench_executor(uint64_t rounds)
-{
-	uint64_t r, next, called = 0;
-
-	for (r = 0; r < rounds; r++)
-		called += exec_round(&next);
-	return called;
-}
-
-/* Calls the table's n functions `rounds` times over. */
-static inline __attribute__((always_inline)) uint64_t call_table(entry_fn *volatile fns, uint32_t n,
-    uint64_t rounds)
+/* One measurement: `rounds` rounds of the executor (fns NULL: every app
+ * called once per round, on its own stack, under its budget, with a fresh
+ * context and the clock), or of the table's n functions called straight.
+ * Returns ns per call; collect: callgrind counts it alone, as "what n". */
+static double bench_one(const char *what, entry_fn *volatile fns, uint32_t n, uint64_t rounds, int collect)
 {
 	struct fomos_ctx ctx;
-	uint64_t r, sink = 0;
+	uint64_t r, t0, t1, next, sink = 0;
+	char label[64];
 	uint32_t i;
 
 	memset(&ctx, 0, sizeof(ctx));
+	t0 = now_ns();
+	if (collect)
+		CALLGRIND_TOGGLE_COLLECT;
 	for (r = 0; r < rounds; r++)
-		for (i = 0; i < n; i++)
-			sink += (uint64_t)fns[i](&ctx);
-	return sink;
+		if (!fns)
+			sink += exec_round(&next);
+		else
+			for (i = 0; i < n; i++)
+				sink += (uint64_t)fns[i](&ctx);
+	if (collect) {
+		CALLGRIND_TOGGLE_COLLECT;
+		snprintf(label, sizeof(label), "%s %u", what, n);
+		CALLGRIND_DUMP_STATS_AT(label);
+	}
+	t1 = now_ns();
+	if (!fns && sink != rounds * n)
+		fprintf(stderr, "dispatch-bench: not every app was called\n");
+	return (double)(t1 - t0) / (double)(rounds * n);
 }
 
-/* The same apps' start(), straight from a table: what calling n different
- * functions costs the CPU with no executor around it. */
-NOINLINE static uint64_t bench_direct(entry_fn *volatile fns, uint32_t n, uint64_t rounds)
-{
-	return call_table(fns, n, rounds);
-}
-
-/* One function called n times per round through the table: the floor. */
-NOINLINE static uint64_t bench_bare(entry_fn *volatile fns, uint32_t n, uint64_t rounds)
-{
-	return call_table(fns, n, rounds);
-}
-
-static double per_call(uint64_t t0, uint64_t t1, uint64_t calls)
-{
-	return (double)(t1 - t0) / (double)calls;
-}
-
-static uint64_t bench_calls = CALLS;
-
-/* "executor 16": what a callgrind dump of that measurement is called. */
-static const char *label(const char *what, uint32_t n)
-{
-	static char buf[64];
-
-	snprintf(buf, sizeof(buf), "%s %u", what, n);
-	return buf;
-}
+#define BEST(x, y)	((y) < (x) ? (y) : (x))
 
 static int bench_apps(const char *path, const uint8_t *file, uint64_t size, uint32_t n)
 {
-	uint64_t rounds = bench_calls / n > 4 ? bench_calls / n : 4, calls = rounds * n, t0, t1;
+	uint64_t rounds = bench_calls / n > 4 ? bench_calls / n : 4;
 	double e = 1e9, d = 1e9, b = 1e9;
 	entry_fn *fns = calloc(n, sizeof(*fns)), *bare = calloc(n, sizeof(*bare));
 	struct app_opts opts;
@@ -127,42 +107,17 @@ static int bench_apps(const char *path, const uint8_t *file, uint64_t size, uint
 		return -1;
 	for (i = 0; i < n; i++)
 		bare[i] = bench_nop;
-	bench_executor(2);	/* first calls touch fresh pages */
+	bench_one("warm", NULL, n, 2, 0);	/* first calls touch fresh pages */
+	/* The apps through the executor; the same apps' start() from a table
+	 * (calling n different functions, no executor); one function n times
+	 * (the floor).  The first turn of each is the one callgrind counts. */
 	for (t = 0; t < TURNS; t++) {
-		t0 = now_ns();
-		if (!t)
-			CALLGRIND_TOGGLE_COLLECT;
-		if (bench_executor(rounds) != calls)
-			fprintf(stderr, "dispatch-bench: not every app was called\n");
-		if (!t) {
-			CALLGRIND_TOGGLE_COLLECT;
-			CALLGRIND_DUMP_STATS_AT(label("executor", n));
-		}
-		t1 = now_ns();
-		e = per_call(t0, t1, calls) < e ? per_call(t0, t1, calls) : e;
-		t0 = now_ns();
-		if (!t)
-			CALLGRIND_TOGGLE_COLLECT;
-		bench_direct(fns, n, rounds);
-		if (!t) {
-			CALLGRIND_TOGGLE_COLLECT;
-			CALLGRIND_DUMP_STATS_AT(label("direct", n));
-		}
-		t1 = now_ns();
-		d = per_call(t0, t1, calls) < d ? per_call(t0, t1, calls) : d;
-		t0 = now_ns();
-		if (!t)
-			CALLGRIND_TOGGLE_COLLECT;
-		bench_bare(bare, n, rounds);
-		if (!t) {
-			CALLGRIND_TOGGLE_COLLECT;
-			CALLGRIND_DUMP_STATS_AT(label("bare", n));
-		}
-		t1 = now_ns();
-		b = per_call(t0, t1, calls) < b ? per_call(t0, t1, calls) : b;
+		e = BEST(e, bench_one("executor", NULL, n, rounds, !t));
+		d = BEST(d, bench_one("direct", fns, n, rounds, !t));
+		b = BEST(b, bench_one("bare", bare, n, rounds, !t));
 	}
 	printf("dispatch: apps=%u calls=%llu executor_ns=%.2f direct_ns=%.2f bare_ns=%.2f\n", n,
-	    (unsigned long long)calls, e, d, b);
+	    (unsigned long long)(rounds * n), e, d, b);
 	fflush(stdout);
 	exec_kill_all();
 	free(fns);

@@ -123,7 +123,10 @@ def test_calloc_is_zeroed_aligned_bounded_by_the_quota_and_reusable(machine):
 
 
 def test_trace_logs_every_calloc_and_free_without_changing_the_app(machine):
-    m = boot_with(machine, 'memtest trace quota=4M\n')
+    # Its one call zeroes about 10 MiB and logs every step: 74-103 ms under
+    # TCG on this machine (ps), the old kernel as this one, right at the
+    # default 100 ms budget.  The budget is not what this test is about.
+    m = boot_with(machine, 'memtest trace quota=4M budget=5000\n')
     m.wait_for(r'memtest: all checks passed', 30)
     callocs = re.findall(r'memtest\[1\]: trace: calloc\(1, 1048576\) = (0x[0-9a-f]+)', m.serial_text)
     frees = re.findall(r'memtest\[1\]: trace: free\((0x[0-9a-f]+)\)', m.serial_text)

@@ -17,8 +17,11 @@ static char answer[8192];
 
 static int64_t ask(const char *line)
 {
+	char copy[128];	/* the handler works on the executor's copy of the line */
+
+	snprintf(copy, sizeof(copy), "%s", line);
 	memset(answer, 0, sizeof(answer));
-	return cmd_system(line, answer, sizeof(answer));
+	return cmd_system(copy, answer, sizeof(answer));
 }
 
 static int app_idle(struct fomos_ctx *ctx)
