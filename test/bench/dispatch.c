@@ -53,27 +53,40 @@ static FOMOS_CALL int bench_nop(struct fomos_ctx *ctx)
 	return 0;
 }
 
+/* Calls the table's n functions `rounds` times over: the same apps' start()
+ * straight (calling n different functions, no executor), or one function n
+ * times (the floor).  A function of its own, so its loop is the same
+ * whatever the caller does around it. */
+__attribute__((noinline)) static uint64_t call_table(entry_fn *volatile fns, uint32_t n, uint64_t rounds)
+{
+	struct fomos_ctx ctx;
+	uint64_t r, sink = 0;
+	uint32_t i;
+
+	memset(&ctx, 0, sizeof(ctx));
+	for (r = 0; r < rounds; r++)
+		for (i = 0; i < n; i++)
+			sink += (uint64_t)fns[i](&ctx);
+	return sink;
+}
+
 /* One measurement: `rounds` rounds of the executor (fns NULL: every app
  * called once per round, on its own stack, under its budget, with a fresh
  * context and the clock), or of the table's n functions called straight.
  * Returns ns per call; collect: callgrind counts it alone, as "what n". */
-static double bench_one(const char *what, entry_fn *volatile fns, uint32_t n, uint64_t rounds, int collect)
+static double bench_one(const char *what, entry_fn *fns, uint32_t n, uint64_t rounds, int collect)
 {
-	struct fomos_ctx ctx;
 	uint64_t r, t0, t1, next, sink = 0;
 	char label[64];
-	uint32_t i;
 
-	memset(&ctx, 0, sizeof(ctx));
 	t0 = now_ns();
 	if (collect)
 		CALLGRIND_TOGGLE_COLLECT;
-	for (r = 0; r < rounds; r++)
-		if (!fns)
+	if (!fns)
+		for (r = 0; r < rounds; r++)
 			sink += exec_round(&next);
-		else
-			for (i = 0; i < n; i++)
-				sink += (uint64_t)fns[i](&ctx);
+	else
+		sink = call_table(fns, n, rounds);
 	if (collect) {
 		CALLGRIND_TOGGLE_COLLECT;
 		snprintf(label, sizeof(label), "%s %u", what, n);
@@ -85,7 +98,10 @@ static double bench_one(const char *what, entry_fn *volatile fns, uint32_t n, ui
 	return (double)(t1 - t0) / (double)(rounds * n);
 }
 
-#define BEST(x, y)	((y) < (x) ? (y) : (x))
+static double best(double x, double y)
+{
+	return y < x ? y : x;
+}
 
 static int bench_apps(const char *path, const uint8_t *file, uint64_t size, uint32_t n)
 {
@@ -112,9 +128,9 @@ static int bench_apps(const char *path, const uint8_t *file, uint64_t size, uint
 	 * (calling n different functions, no executor); one function n times
 	 * (the floor).  The first turn of each is the one callgrind counts. */
 	for (t = 0; t < TURNS; t++) {
-		e = BEST(e, bench_one("executor", NULL, n, rounds, !t));
-		d = BEST(d, bench_one("direct", fns, n, rounds, !t));
-		b = BEST(b, bench_one("bare", bare, n, rounds, !t));
+		e = best(e, bench_one("executor", NULL, n, rounds, !t));
+		d = best(d, bench_one("direct", fns, n, rounds, !t));
+		b = best(b, bench_one("bare", bare, n, rounds, !t));
 	}
 	printf("dispatch: apps=%u calls=%llu executor_ns=%.2f direct_ns=%.2f bare_ns=%.2f\n", n,
 	    (unsigned long long)(rounds * n), e, d, b);

@@ -209,7 +209,7 @@ def native_dispatch(counts=(1, 16, 256, 4096)):
                 n = int(what[2])
                 rows[n][what[1] + '_ir'] = int(total[1]) / calls[n]
                 if what[1] == 'executor' and n == 16:
-                    ann = subprocess.run(['callgrind_annotate', '--inclusive=no', str(dump)],
+                    ann = subprocess.run(['callgrind_annotate', '--inclusive=no', '--auto=no', str(dump)],
                                          capture_output=True, text=True).stdout
                     for m in re.finditer(r'^\s*([\d,]+) \([\s\d.]+%\)\s+(\S+):(\S+)', ann, re.M):
                         parts.append((int(m[1].replace(',', '')) / calls[n], m[3], m[2]))
