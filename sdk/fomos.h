@@ -87,6 +87,11 @@ struct fomos_ctx {
 	void *(FOMOS_CALL *calloc)(uint64_t count, uint64_t size);
 	void  (FOMOS_CALL *free)(void *ptr);
 	void **store;			/* *store survives between calls; NULL at the first call */
+	/* This app's view of the input, brought up to date before each call:
+	 * the pointer always; key events (and keys[]) only those typed into
+	 * its own window or into none (another window's keys are events of
+	 * type 0).  The context, *store and the input all live in the app's
+	 * own memory: writing to them changes nothing but the app's copies. */
 	const struct fomos_input *input;
 
 	/* --- version 2: windows, the terminal, the system ------------------------
@@ -113,8 +118,11 @@ struct fomos_ctx {
 	 * "kill PID", "mem", "time", "log", "lspci", "save", "suspend",
 	 * "shutdown", "reboot"; "help" lists them) and writes its answer, NUL
 	 * terminated and cut to cap, into out.  Returns the answer's full length,
-	 * or FOMOS_E_NOTFOUND for an unknown command (out says so).  A wrapper
-	 * may refuse everything: that is how a sandbox takes the system away. */
+	 * or FOMOS_E_NOTFOUND for an unknown command (out says so).  Least
+	 * privilege: without the init option `admin`, only what concerns the
+	 * app itself runs (help, ps, mem, time, kill of its own pid); anything
+	 * else answers FOMOS_E_PERM (out says why).  A wrapper may refuse
+	 * everything: that is how a sandbox takes the system away. */
 	int64_t (FOMOS_CALL *system)(const char *line, uint32_t len, char *out, uint32_t cap);
 	/* The serial line as a terminal.  The first term_read() makes this app
 	 * the serial line's owner, unless another app owns it (then it reads 0
@@ -142,6 +150,8 @@ struct fomos_ctx {
 #define FOMOS_WIN_OPAQUE	(1u << 3)	/* every pixel has alpha 0xFF: copied, not blended */
 
 /* --- errors: negative return values and file statuses --- */
+#define FOMOS_E_PERM		(-1)	/* not this app's to do: system() commands that act on
+					 * other apps or the machine need the `admin` option */
 #define FOMOS_E_NOTFOUND	(-2)	/* no such file, folder or command */
 #define FOMOS_E_IO		(-5)	/* the disk failed */
 #define FOMOS_E_NOMEM		(-12)	/* out of memory or over the quota */
@@ -149,7 +159,9 @@ struct fomos_ctx {
 					 * folder is another running app's */
 #define FOMOS_E_NODISK		(-19)	/* no writable disk: booted from one we cannot drive */
 #define FOMOS_E_BADARG		(-22)	/* a bad size, flag, pointer or buffer */
-#define FOMOS_E_NOSPACE		(-28)	/* the disk is full */
+#define FOMOS_E_NOSPACE		(-28)	/* the disk is full, or a WRITE/REPLACE would take the
+					 * files of the app's folder past its `disk=` limit
+					 * (default 64M; disk=0: no writes); nothing was written */
 #define FOMOS_E_PATH		(-30)	/* the path is malformed or leaves the app's folder */
 #define FOMOS_E_TOOBIG		(-27)	/* the data does not fit the buffer or the file limit */
 

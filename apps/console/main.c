@@ -361,7 +361,8 @@ static void run_system(struct fomos_ctx *ctx, struct con *c, const char *line, u
 	serial_flush(ctx, c);
 	r = ctx->system(line, len, c->answer, CON_ANSWER_MAX);
 
-	if (r < 0 && r != FOMOS_E_NOTFOUND) {
+	/* Unknown and not allowed come with an answer that says so. */
+	if (r < 0 && r != FOMOS_E_NOTFOUND && r != FOMOS_E_PERM) {
 		text_puts(ctx, c, "console: the system refused the command (error ");
 		text_write(ctx, c, num, fmt_i64(num, r));
 		text_puts(ctx, c, ")\n");

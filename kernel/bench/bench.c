@@ -17,6 +17,7 @@
 #include "console.h"
 #include "paging.h"
 #include "pmm.h"
+#include "exec_pc.h"
 #include "power.h"
 #include "timer.h"
 
@@ -58,7 +59,7 @@ struct bench_result {
  * apps' start() called straight from a table (what the executor adds is the
  * difference), then one kernel function n times (what touching n different
  * apps costs the CPU, or QEMU's TCG, is the difference to that). */
-static int bench_apps(uint32_t n, uint64_t rounds, struct bench_result *res)
+static int bench_apps(const char *name, uint32_t n, uint64_t rounds, struct bench_result *res)
 {
 	struct app_opts opts;
 	int (FOMOS_CALL **fns)(struct fomos_ctx *) = kcalloc(n, sizeof(*fns));
@@ -69,9 +70,11 @@ static int bench_apps(uint32_t n, uint64_t rounds, struct bench_result *res)
 	opts.nofb = 1;
 	opts.quota = 64 << 10;
 	for (i = 0; i < n; i++)
-		started += exec_run_name("noop", &opts) > 0;
+		started += exec_run_name(name, &opts) > 0;
 	if (!fns || started != n || exec_entry_points((void **)fns, n) != n) {
-		klog("bench: only %u of %u noop apps started\n", started, n);
+		klog("bench: only %u of %u %s apps started\n", started, n, name);
+		exec_kill_all();
+		kfree(fns);
 		return -1;
 	}
 	bench_turn(&next);	/* warm up: first calls touch fresh pages */
@@ -81,7 +84,9 @@ static int bench_apps(uint32_t n, uint64_t rounds, struct bench_result *res)
 	res->executor_ns = timer_tsc_delta_ns(rdtsc() - t0);
 	if (called != rounds * n)
 		klog("bench: expected %llu calls, made %llu\n", rounds * n, called);
-	res->direct_ns = bench_calls(fns, n, rounds);
+	/* Straight calls of app code from the kernel: only in ring 0 mode
+	 * (SMEP forbids it otherwise). */
+	res->direct_ns = exec_pc_get_mode() == EXEC_PC_RING0 ? bench_calls(fns, n, rounds) : 0;
 	for (i = 0; i < n; i++)
 		fns[i] = bench_nop;
 	res->bare_ns = bench_calls(fns, n, rounds);
@@ -105,7 +110,7 @@ static void bench_app_calls(uint32_t n)
 	char e[16], d[16], b[16];
 	uint64_t ratio;
 
-	if (bench_apps(n, rounds, &r) < 0)
+	if (bench_apps("noop", n, rounds, &r) < 0)
 		return;
 	bench_per_call(e, r.executor_ns, calls);
 	bench_per_call(d, r.direct_ns, calls);
@@ -128,18 +133,73 @@ static void bench_clock(void)
 	klog("bench: one rdtsc: %llu ns\n", timer_tsc_delta_ns(t0) / 100000);
 }
 
+/* What isolation costs per app call: the same N apps in ring 0 (as before
+ * isolation), in ring 3, and in ring 3 with a protection key per home, in
+ * one boot; how often a call wrote PKRU (it is skipped when the next app
+ * has the same key) and how often a home had to be given a key (more
+ * homes than keys); and one service round trip in each mode. */
+static void bench_isolation(uint32_t n)
+{
+	static const char *const names[] = { "ring0", "ring3", "keys" };
+	uint64_t rounds = MAX(BENCH_CALLS / 4 / n, 4), calls = rounds * n, ns[3] = { 0, 0, 0 };
+	uint64_t writes = 0, retags = 0, switches = 1;
+	struct bench_result r;
+	char out[3][16], w[16];
+	uint32_t m;
+
+	for (m = EXEC_PC_RING0; m <= EXEC_PC_KEYS; m++) {
+		if (exec_pc_set_mode(m) < 0)
+			continue;
+		exec_pc_stats = (struct exec_pc_stats){ 0, 0, 0, 0 };
+		if (bench_apps("noop", n, rounds, &r) == 0)
+			ns[m] = r.executor_ns;
+		if (m == EXEC_PC_KEYS) {
+			writes = exec_pc_stats.pkru_writes;
+			retags = exec_pc_stats.retags;
+			switches = MAX(exec_pc_stats.switches, 1);
+		}
+	}
+	exec_pc_set_mode(EXEC_PC_KEYS);
+	for (m = 0; m < 3; m++)
+		bench_per_call(out[m], ns[m], calls);
+	bench_per_call(w, writes, switches);
+	klog("bench: isolation: apps=%u %s_ns=%s %s_ns=%s %s_ns=%s pkru_writes_per_call=%s retags=%llu\n", n,
+	    names[0], out[0], names[1], out[1], names[2], out[2], w, ULL(retags));
+}
+
+/* One call of a service that does nothing (svcloop makes 1000 a call),
+ * less the call itself (noop), per mode. */
+static void bench_service(void)
+{
+	uint64_t rounds = 200, ns[3] = { 0, 0, 0 };
+	struct bench_result loop, plain;
+	char out[3][16];
+	uint32_t m;
+
+	for (m = EXEC_PC_RING0; m <= EXEC_PC_KEYS; m++) {
+		if (exec_pc_set_mode(m) < 0 || bench_apps("svcloop", 1, rounds, &loop) < 0 ||
+		    bench_apps("noop", 1, rounds, &plain) < 0)
+			continue;
+		ns[m] = loop.executor_ns > plain.executor_ns ? loop.executor_ns - plain.executor_ns : 0;
+	}
+	exec_pc_set_mode(EXEC_PC_KEYS);
+	for (m = 0; m < 3; m++)
+		bench_per_call(out[m], ns[m], rounds * 1000);
+	klog("bench: service round trip: ring0_ns=%s ring3_ns=%s keys_ns=%s\n", out[0], out[1], out[2]);
+}
+
 /* What running each app on its own stack under a time budget costs per
- * call: the same 16 apps, protected and not, in the same boot. */
+ * call: the same 16 apps, protected and not, in the same boot (ring 0). */
 static void bench_protection(void)
 {
 	struct bench_result on, off;
 	uint64_t rounds = BENCH_CALLS / 16, calls = rounds * 16;
 	char a[16], b[16];
 
-	if (bench_apps(16, rounds, &on) < 0)
+	if (bench_apps("noop", 16, rounds, &on) < 0)
 		return;
 	exec_set_protection(0);
-	if (bench_apps(16, rounds, &off) < 0)
+	if (bench_apps("noop", 16, rounds, &off) < 0)
 		return;
 	exec_set_protection(1);
 	bench_per_call(a, on.executor_ns, calls);
@@ -251,9 +311,15 @@ void bench_run(uint32_t (*turn)(uint64_t *next_wake_ns))
 	exec_set_quiet(1);
 	bench_clock();
 	bench_compositor();
+	/* The executor against straight calls: in ring 0, where the kernel
+	 * may call app code. */
+	exec_pc_set_mode(EXEC_PC_RING0);
 	for (i = 0; i < ARRAY_LEN(counts); i++)
 		bench_app_calls(counts[i]);
 	bench_protection();
+	for (i = 0; i < 3; i++)
+		bench_isolation(counts[i]);
+	bench_service();
 	bench_disk();
 	klog("bench: done\n");
 	power_off();

@@ -78,9 +78,55 @@ __attribute__((noreturn)) static inline void cpu_halt_forever(void)
 		__asm__ volatile("cli; hlt");
 }
 
+/* SMAP: ring-0 access to user pages only while AC is set (stac). */
+static inline void cpu_stac(void) { __asm__ volatile("stac" ::: "memory", "cc"); }
+static inline void cpu_clac(void) { __asm__ volatile("clac" ::: "memory", "cc"); }
+
+/* The protection-key rights register (PKU): two bits per key, access- and
+ * write-disable. */
+static inline uint32_t cpu_rdpkru(void)
+{
+	uint32_t v;
+
+	__asm__ volatile("rdpkru" : "=a"(v) : "c"(0) : "rdx");
+	return v;
+}
+
+static inline void cpu_wrpkru(uint32_t v)
+{
+	__asm__ volatile("wrpkru" :: "a"(v), "c"(0), "d"(0) : "memory");
+}
+
+static inline uint64_t cpu_xgetbv(uint32_t n)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(n));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void cpu_xsetbv(uint32_t n, uint64_t v)
+{
+	__asm__ volatile("xsetbv" :: "c"(n), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
 #define MSR_EFER	0xc0000080
+#define MSR_STAR	0xc0000081
+#define MSR_LSTAR	0xc0000082
+#define MSR_FMASK	0xc0000084
+#define EFER_SCE	(1u << 0)
 #define MSR_APIC_BASE	0x1b
 #define EFER_NXE	(1u << 11)
 #define CR0_WP		(1u << 16)
+#define CR4_UMIP	(1u << 11)
+#define CR4_OSXSAVE	(1u << 18)
+#define CR4_SMEP	(1u << 20)
+#define CR4_SMAP	(1u << 21)
+#define CR4_PKE		(1u << 22)
+#define RFLAGS_TF	(1u << 8)
+#define RFLAGS_IF	(1u << 9)
+#define RFLAGS_DF	(1u << 10)
+#define RFLAGS_NT	(1u << 14)
+#define RFLAGS_AC	(1u << 18)
 
 #endif

@@ -44,7 +44,10 @@ void idt_init(void)
 		idt[v].offset_lo = a;
 		idt[v].selector = GDT_KCODE;
 		idt[v].ist = idt_ist_for(v);
-		idt[v].type = 0x8e;
+		/* An interrupt gate, ring 0 only: `int N` from an app is a
+		 * general protection fault.  But int3 (vector 3) may come from
+		 * ring 3, so an app's breakpoint is reported as one. */
+		idt[v].type = v == 3 ? 0xee : 0x8e;
 		idt[v].offset_mid = a >> 16;
 		idt[v].offset_hi = a >> 32;
 	}

@@ -48,6 +48,12 @@ isr_common:
 	pushq %rbx
 	pushq %rax
 	cld
+	/* Interrupt gates keep AC: an app may have set it, and with SMAP on
+	 * AC set means user pages are open to ring 0.  iretq restores it. */
+	testb $1, cpu_smap_on(%rip)
+	jz 1f
+	clac
+1:
 	movq %rsp, %rcx		/* struct trap_frame * */
 	movq %rsp, %rbx		/* rbx is callee-saved: it brings rsp back */
 	andq $-16, %rsp

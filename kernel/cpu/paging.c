@@ -10,7 +10,9 @@
 #include "pmm.h"
 
 #define PG_ADDR_MASK	0x000ffffffffff000ull
-#define PG_TABLE_FLAGS	(PG_PRESENT | PG_WRITE)	/* upper levels allow all; leaves decide */
+/* Upper levels allow all, ring 3 included; the leaves decide (the
+ * identity map's leaves are supervisor-only). */
+#define PG_TABLE_FLAGS	(PG_PRESENT | PG_WRITE | PG_USER)
 #define PG_2M		(2ull << 20)
 #define PG_FLUSH_ONE_BY_ONE	64	/* pages changed: beyond this, flush the whole TLB */
 
@@ -191,6 +193,43 @@ int paging_mapped(uint64_t va)
 {
 	/* Physical page 0 is never mapped, so translate() == 0 means "not mapped". */
 	return !pg_active || paging_translate(va) != 0;
+}
+
+void paging_set_key(uint64_t va, uint64_t size, uint32_t key)
+{
+	uint64_t off = 0, changed = 0, k = PG_KEY(key);
+
+	while (off < size) {
+		uint64_t *pd = pg_pd(va + off, 0), *pde, *pt;
+		uint32_t i;
+
+		if (!pd) {
+			off = ALIGN_DOWN(va + off, 1ull << 30) + (1ull << 30) - va;
+			continue;
+		}
+		pde = &pd[((va + off) >> 21) & 511];
+		if (!(*pde & PG_PRESENT) || (*pde & PG_LARGE)) {
+			if (*pde & PG_PRESENT) {
+				*pde = (*pde & ~PG_KEY_MASK) | k;
+				changed++;
+			}
+			off = ALIGN_DOWN(va + off, PG_2M) + PG_2M - va;
+			continue;
+		}
+		pt = (uint64_t *)(uintptr_t)(*pde & PG_ADDR_MASK);
+		for (i = ((va + off) >> 12) & 511; i < 512 && off < size; i++, off += PAGE_SIZE)
+			if (pt[i] & PG_PRESENT) {
+				pt[i] = (pt[i] & ~PG_KEY_MASK) | k;
+				changed++;
+			}
+	}
+	if (!pg_active || !changed)
+		return;
+	if (size <= PG_FLUSH_ONE_BY_ONE * PAGE_SIZE)
+		for (off = 0; off < size; off += PAGE_SIZE)
+			__asm__ volatile("invlpg (%0)" :: "r"(va + off) : "memory");
+	else
+		write_cr3(read_cr3());
 }
 
 void paging_take_dirty(uint64_t va, uint64_t size, void (*fn)(void *arg, uint64_t offset), void *arg)

@@ -12,11 +12,15 @@
 
 #define PG_PRESENT	(1ull << 0)
 #define PG_WRITE	(1ull << 1)
+#define PG_USER		(1ull << 2)		/* ring 3 may use it (an app's home) */
 #define PG_NOCACHE	(1ull << 4)
 #define PG_DIRTY	(1ull << 6)		/* set by the CPU on a write */
 #define PG_LARGE	(1ull << 7)
 #define PG_SMALL	(1ull << 9)		/* ours (the CPU ignores bit 9): map with 4 KiB pages only */
 #define PG_NX		(1ull << 63)
+#define PG_KEY_SHIFT	59			/* bits 62:59: the protection key of a user page */
+#define PG_KEY_MASK	(15ull << PG_KEY_SHIFT)
+#define PG_KEY(k)	((uint64_t)(k) << PG_KEY_SHIFT)
 
 #define PG_RO		(PG_PRESENT)			/* read-only data */
 #define PG_RW		(PG_PRESENT | PG_WRITE)		/* data */
@@ -31,6 +35,10 @@ int paging_init(const struct boot_info *bi);
 int paging_map(uint64_t va, uint64_t pa, uint64_t size, uint64_t flags);
 int paging_mapped(uint64_t va);		/* 1 if a read of va would not fault */
 uint64_t paging_translate(uint64_t va);	/* physical address, 0 if not mapped */
+
+/* Gives every page mapped in [va, va+size) the protection key `key`
+ * (the CPU checks it on user pages only) and flushes the TLB of them. */
+void paging_set_key(uint64_t va, uint64_t size, uint32_t key);
 
 /* For every 4 KiB page of [va, va+size) that was written since the last
  * call (its dirty bit is set), clears the bit and calls fn with the page's

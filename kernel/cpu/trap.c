@@ -144,12 +144,13 @@ void trap_dispatch(struct trap_frame *f)
 		return;
 	}
 	if (f->vector < 32) {
-		/* A machine check is the hardware's too, and fatal.  The kernel's
-		 * own code faulting is a kernel bug, whoever is running: only
-		 * faults outside the kernel image may be an app's. */
+		/* A machine check is the hardware's too, and fatal.  The app
+		 * hook (the executor's) takes what is an app's doing: a fault in
+		 * ring 3, or in a service an app called when it touched memory
+		 * that is not the app's; everything else is a kernel bug. */
 		if (f->vector == VEC_MACHINE_CHECK)
 			trap_fatal(f, "the hardware reported an error it cannot correct");
-		if (trap_app_hook && f->rip - trap_image.base >= trap_image.size && trap_app_hook(f))
+		if (trap_app_hook && trap_app_hook(f))
 			return;
 		trap_fatal(f, "in kernel code");
 	}

@@ -46,16 +46,20 @@ __attribute__((noreturn)) void trap_fatal(struct trap_frame *f, const char *why)
 /* gdt.c: segments, the TSS and its IST stacks. */
 #define GDT_KCODE	0x08
 #define GDT_KDATA	0x10
-#define GDT_TSS		0x18
+#define GDT_USER_BASE	0x18	/* STAR's SYSRET base: user data +8, user code +16 */
+#define GDT_UDATA	(0x20 | 3)
+#define GDT_UCODE	(0x28 | 3)
+#define GDT_TSS		0x30
 #define IST_DOUBLE_FAULT	1
 #define IST_NMI			2
 #define IST_MACHINE_CHECK	3
 #define IST_PAGE_FAULT		4	/* an app that overflows its stack faults with no stack left */
-/* Apps run in ring 0, so nothing switches stacks when an interrupt comes
- * while one runs: every vector gets a stack of its own, or the CPU would
- * push its frame wherever the app's rsp points (past its stack, or into
- * kernel memory).  Interrupt gates clear IF and handlers never set it, so
- * no IST stack is entered twice at once. */
+/* Every vector gets a stack of its own: from ring 3 any stack switch
+ * would do, but the benchmark still runs apps in ring 0 (and the kernel's
+ * own stack may be what overflowed).  Interrupt gates clear IF and
+ * handlers never set it, so no IST stack is entered twice at once (a page
+ * fault inside a service runs on IST_PAGE_FAULT; services run with IF set
+ * but take no page faults of their own that recurse). */
 #define IST_EXCEPTION		5	/* the other exceptions, 0-31 */
 #define IST_INTERRUPT		6	/* timer and device interrupts, 32-255 */
 void gdt_init(void);

@@ -56,6 +56,7 @@ int appfile_check(const uint8_t *file, uint64_t size, uint32_t ctx_version,
     char *why, size_t why_len)
 {
 	struct appfile_header h;
+	uint64_t i;
 
 	if (size < sizeof(h))
 		APPFILE_FAIL("truncated: %llu bytes, the header alone needs %u",
@@ -91,6 +92,15 @@ int appfile_check(const uint8_t *file, uint64_t size, uint32_t ctx_version,
 		APPFILE_FAIL("relocation table outside the read-only part of the image");
 	if (appfile_check_name(h.name) < 0)
 		APPFILE_FAIL("app name missing, not terminated, or not of A-Z a-z 0-9 _ . -");
+	/* WRPKRU (0F 01 EF) would let the app open every home's protection
+	 * key.  Code is never writable and data never executable, so refusing
+	 * it at any byte offset of the code (not only where an instruction
+	 * starts: a jump can land anywhere) keeps it out for good (ERIM's
+	 * verification). */
+	for (i = h.code_start; i + 3 <= h.code_end; i++)
+		if (file[i] == 0x0f && file[i + 1] == 0x01 && file[i + 2] == 0xef)
+			APPFILE_FAIL("its code contains WRPKRU (0f 01 ef at offset 0x%llx), which would "
+			    "undo the protection keys", (unsigned long long)i);
 	return appfile_check_relocs(file, &h, why, why_len);
 }
 

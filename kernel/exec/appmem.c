@@ -18,10 +18,11 @@ void appmem_init(struct appmem *m, uint64_t base, uint64_t quota,
 static int appmem_grow(struct appmem *m, uint64_t need)
 {
 	uint64_t step = MAX(MIN(m->mapped, APPMEM_GROW_MAX), APPMEM_GROW_MIN);
-	uint64_t chunk = ALIGN_UP(MAX(need + 64, step), PAGE_SIZE);
-	uint64_t va = m->base + m->mapped;
+	uint64_t va = m->base + m->mapped, chunk;
 
-	chunk = MIN(chunk, m->quota - m->mapped);
+	if (need > m->quota)
+		return -1;	/* never fits, and need + 64 cannot wrap */
+	chunk = MIN(ALIGN_UP(MAX(need + 64, step), PAGE_SIZE), m->quota - m->mapped);
 	if (chunk < need + 32 || m->map(va, chunk) < 0)
 		return -1;
 	if (heap_add(&m->heap, (void *)(uintptr_t)va, chunk) < 0) {
@@ -39,7 +40,8 @@ void *appmem_calloc(struct appmem *m, uint64_t count, uint64_t size)
 	if (size && count > UINT64_MAX / size)
 		return NULL;
 	p = heap_calloc(&m->heap, count, size);
-	while (!p && appmem_grow(m, count * size) == 0)
+	/* Growing a damaged heap would only feed it more memory. */
+	while (!p && !m->heap.corrupt && appmem_grow(m, count * size) == 0)
 		p = heap_calloc(&m->heap, count, size);
 	return p;
 }
@@ -49,8 +51,14 @@ const char *appmem_free(struct appmem *m, void *ptr)
 	switch (heap_free(&m->heap, ptr)) {
 	case HEAP_OK: return NULL;
 	case HEAP_DOUBLE_FREE: return "that block was already freed";
+	case HEAP_CORRUPT: return "its arena's bookkeeping was overwritten";
 	}
 	return "not a pointer calloc returned";
+}
+
+int appmem_corrupt(const struct appmem *m)
+{
+	return m->heap.corrupt != 0;
 }
 
 void appmem_release(struct appmem *m)

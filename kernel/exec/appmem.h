@@ -2,6 +2,12 @@
  * An app's memory: the arena its ctx->calloc carves from, in its home,
  * mapped as it grows and never beyond its quota.  The kernel and fomos-host
  * share this; each passes its own way of mapping fresh pages.
+ *
+ * The heap's headers and free list lie inside the arena, where the app can
+ * write over them.  heap.c never follows them out of the arena; once it
+ * finds them damaged the arena is done for: every calloc returns NULL and
+ * every free is refused, and appmem_corrupt() says so, for the executor to
+ * end the app.
  */
 #ifndef APPMEM_H
 #define APPMEM_H
@@ -26,10 +32,13 @@ struct appmem {
 
 void appmem_init(struct appmem *m, uint64_t base, uint64_t quota,
     int (*map)(uint64_t va, uint64_t bytes), void (*unmap)(uint64_t va, uint64_t bytes));
-/* Zeroed, 16-byte aligned; NULL on overflow or when the quota is used up. */
+/* Zeroed, 16-byte aligned; NULL on overflow, when the quota is used up, or
+ * when the arena's bookkeeping is damaged (appmem_corrupt). */
 void *appmem_calloc(struct appmem *m, uint64_t count, uint64_t size);
 /* NULL when freed (free(NULL) too), else why the pointer was refused. */
 const char *appmem_free(struct appmem *m, void *ptr);
+/* 1 once the heap found its headers or links in the arena written over. */
+int appmem_corrupt(const struct appmem *m);
 /* Unmaps everything the arena ever mapped. */
 void appmem_release(struct appmem *m);
 

@@ -8,9 +8,11 @@
  *
  * The seed's promises made concrete here:
  *   - return = yield: exec_call() interprets start()'s return value;
- *   - *store survives: it is a field of struct app, the executor's memory;
+ *   - *store survives: it is a slot of the app's context page, in its own
+ *     home (struct exec_page), never the kernel's memory;
  *   - the executor keeps its own truth: the context an app gets is a fresh
- *     copy of app->ctx at every call, so scribbling on it changes nothing;
+ *     copy of app->ctx, written into its page at every call, so scribbling
+ *     on it changes nothing; its input is a view of its own there too;
  *   - wrapping the context: `trace` and `nosys` build a different context
  *     (other function pointers); no flag is tested on any path the app calls.
  *
@@ -19,7 +21,17 @@
  * (exec_app_range, overflow-safe) before the executor reads or writes
  * through it; a service misused that way ends the app at once, as a fault
  * does (exec_misuse), except file(), which answers FOMOS_E_BADARG.  What
- * the executor answers is built in its own memory and copied out.
+ * the executor answers is built in its own memory and copied out.  On the
+ * kernel the app's memory is closed to a service (SMAP) but for the checked
+ * accesses between plat_user_open() and plat_user_close(), and other homes
+ * are closed by their protection keys: a check this file forgot still ends
+ * only the app (exec_trespassed).
+ *
+ * Least privilege: an app sees the pointer, and key events only when they
+ * were typed into its own window (or into no window); system() runs only
+ * what concerns the app itself unless it has `admin`; it may have at most
+ * `spawn` apps it started running at once; its log lines are escaped and
+ * tagged, never glued to another's.
  */
 #include "appfile.h"
 #include "display.h"
@@ -31,7 +43,8 @@
 #include "term.h"
 #include "wm.h"
 
-#define EXEC_LOG_MAX		1024		/* longest line an app may log */
+#define EXEC_LOG_MAX		1024		/* most bytes one log() call takes */
+#define EXEC_LOG_LINE		160		/* longer lines are split */
 #define EXEC_WIN_MAX		8192		/* a window's largest side */
 #define EXEC_WIN_FLAGS		(FOMOS_WIN_TOP | FOMOS_WIN_BOTTOM | FOMOS_WIN_NOFOCUS | FOMOS_WIN_OPAQUE)
 #define EXEC_LINE_MAX		128		/* a command line for system() */
@@ -47,7 +60,9 @@ static struct app *exec_apps_tail;
 static struct app *exec_current;	/* the app being called, for the context's functions */
 /* The call in progress, for the platform's tick and fault handlers. */
 static volatile uint64_t exec_cur_call, exec_cur_start;
-static volatile int exec_aborted;	/* the current call was cut short: a->ended_by says why */
+volatile int32_t exec_call_aborted;	/* the current call was cut short: a->ended_by says why */
+void *const *exec_services;		/* the current app's services, for the SYSCALL entry */
+static struct app *exec_spawner;	/* the app whose system() call is running */
 static uint64_t exec_calls_made;
 static uint64_t exec_next_pid = 1;
 static uint8_t exec_slots[EXEC_MAX_SLOTS];
@@ -108,7 +123,8 @@ int exec_app_range(const struct app *a, const void *ptr, uint64_t len, int write
 	return (a->image_bytes && exec_within(p, len, a->home + ro, a->image_bytes - ro)) ||
 	    exec_within(p, len, a->home + EXEC_SURFACE_OFFSET, a->surface_bytes) ||
 	    exec_within(p, len, a->mem.base, a->mem.mapped) ||
-	    (a->stack_top && exec_within(p, len, a->stack_top - EXEC_STACK_SIZE, EXEC_STACK_SIZE));
+	    (a->stack_top && exec_within(p, len, a->stack_top - EXEC_STACK_SIZE, EXEC_STACK_SIZE)) ||
+	    (a->page && exec_within(p, len, (uint64_t)(uintptr_t)a->page, EXEC_PAGE_BYTES));
 }
 
 /* A service used wrongly (a pointer that is not the app's memory, a free
@@ -123,7 +139,7 @@ static void exec_misuse(struct app *a, const char *fmt, ...)
 	fmt_vsnprintf(a->reason, sizeof(a->reason), fmt, ap);
 	va_end(ap);
 	a->ended_by = APP_END_MISUSE;
-	exec_aborted = 1;
+	exec_call_aborted = 1;
 	if (!exec_unprotected)
 		exec_leave();
 	/* Unprotected (the benchmark's baseline): it ends when it returns. */
@@ -131,9 +147,38 @@ static void exec_misuse(struct app *a, const char *fmt, ...)
 
 /* --- the context's functions ------------------------------------------------ */
 
+/* One line of an app's log: "name[pid]: " and the text, every control
+ * byte written as \xNN (an app cannot move the cursor, clear the screen
+ * or start a line that reads like the kernel's).  Returns how many bytes
+ * of text it took: at most EXEC_LOG_LINE of escaped output, so a long line
+ * goes out as several, each tagged. */
+static uint32_t exec_log_line(const struct app *a, const char *text, uint32_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	char out[EXEC_LOG_LINE + 4];
+	uint32_t i, n = 0;
+
+	for (i = 0; i < len && n < EXEC_LOG_LINE; i++) {
+		uint8_t c = (uint8_t)text[i];
+
+		if (c >= 0x20 && c != 0x7f) {
+			out[n++] = (char)c;
+			continue;
+		}
+		out[n++] = '\\';
+		out[n++] = 'x';
+		out[n++] = hex[c >> 4];
+		out[n++] = hex[c & 15];
+	}
+	klog("%s[%llu]: %.*s\n", a->name, ULL(a->pid), (int)n, out);
+	return i;
+}
+
 static FOMOS_CALL void exec_log(const char *text, uint32_t len)
 {
+	static char copy[EXEC_LOG_MAX];
 	struct app *a = exec_current;
+	uint32_t i, end;
 
 	EXEC_SERVICE();
 	len = MIN(len, EXEC_LOG_MAX);
@@ -141,9 +186,22 @@ static FOMOS_CALL void exec_log(const char *text, uint32_t len)
 		exec_misuse(a, "log(%p, %u): not its memory", (const void *)text, len);
 		return;
 	}
-	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+	plat_user_open();
+	memcpy(copy, text, len);	/* read once: the app cannot change it under us */
+	plat_user_close();
+	while (len && (copy[len - 1] == '\n' || copy[len - 1] == '\r'))
 		len--;
-	klog("%s[%llu]: %.*s\n", a->name, ULL(a->pid), (int)len, text);
+	/* A line per line the app wrote, never glued to the next. */
+	for (i = 0; i <= len; i = end + 1) {
+		uint32_t stop;
+
+		for (end = i; end < len && copy[end] != '\n'; end++)
+			;
+		stop = end > i && copy[end - 1] == '\r' ? end - 1 : end;
+		do
+			i += exec_log_line(a, copy + i, stop - i);
+		while (i < stop);
+	}
 }
 
 static int exec_map_arena(uint64_t va, uint64_t bytes)
@@ -151,10 +209,20 @@ static int exec_map_arena(uint64_t va, uint64_t bytes)
 	return plat_map(va, bytes, PLAT_RW);
 }
 
+/* The arena's bookkeeping lives in the arena, which the app can write:
+ * the heap checks everything it reads there (heap.c). */
 static FOMOS_CALL void *exec_calloc(uint64_t count, uint64_t size)
 {
+	void *p;
+
 	EXEC_SERVICE();
-	return appmem_calloc(&exec_current->mem, count, size);
+	plat_user_open();
+	p = appmem_calloc(&exec_current->mem, count, size);
+	plat_user_close();
+	if (!p && appmem_corrupt(&exec_current->mem))
+		exec_misuse(exec_current, "calloc(%llu, %llu): its arena's bookkeeping was overwritten",
+		    ULL(count), ULL(size));
+	return p;
 }
 
 static FOMOS_CALL void exec_free(void *ptr)
@@ -163,7 +231,9 @@ static FOMOS_CALL void exec_free(void *ptr)
 	const char *why;
 
 	EXEC_SERVICE();
+	plat_user_open();
 	why = appmem_free(&a->mem, ptr);
+	plat_user_close();
 	if (why)
 		exec_misuse(a, "free(%p): %s", ptr, why);
 }
@@ -201,7 +271,7 @@ void exec_set_focus(uint64_t pid)
 static void exec_no_surface(struct app *a)
 {
 	a->surface_bytes = 0;
-	a->ctx.fb = a->call.fb = (struct fomos_surface){ 0, 0, 0, 0, 0 };
+	a->ctx.fb = a->page->ctx.fb = (struct fomos_surface){ 0, 0, 0, 0, 0 };	/* user memory open */
 }
 
 /* A new, transparent surface of w x h for a; the old one goes.  If memory
@@ -212,6 +282,11 @@ static int exec_resize_surface(struct app *a, uint32_t w, uint32_t h)
 	uint64_t old = a->surface_bytes;
 	struct compose_layer *l = &a->layer;
 
+	/* A surface up to the screen's size is every app's; a larger one
+	 * counts against its quota, with its arena. */
+	if (bytes > ALIGN_UP((uint64_t)exec_screen_w * exec_screen_h * 4, PAGE_SIZE) &&
+	    bytes + a->mem.mapped > a->mem.quota)
+		return -1;
 	if (bytes > old && !plat_room(bytes - old))
 		return -1;
 	display_damage(wm_bounds(l));
@@ -231,16 +306,16 @@ static int exec_resize_surface(struct app *a, uint32_t w, uint32_t h)
 	l->height = h;
 	l->content = (struct compose_rect){ 0, 0, 0, 0 };
 	a->ctx.fb = (struct fomos_surface){ (uint32_t *)(uintptr_t)va, w, h, w, 0 };
-	a->call.fb = a->ctx.fb;		/* the app sees its new surface in this very call */
+	a->page->ctx.fb = a->ctx.fb;		/* the app sees its new surface in this very call */
 	return 0;
 }
 
-static FOMOS_CALL int32_t exec_window(int32_t x, int32_t y, uint32_t w, uint32_t h, uint32_t flags)
+/* The app's copy of its context learns the new state in this very call:
+ * user memory is open (exec_window). */
+static int32_t exec_window_set(struct app *a, int32_t x, int32_t y, uint32_t w, uint32_t h, uint32_t flags)
 {
-	struct app *a = exec_current;
 	struct compose_layer *l = &a->layer;
 
-	EXEC_SERVICE();
 	if (!a->surface_bytes || !w || !h || w > EXEC_WIN_MAX || h > EXEC_WIN_MAX ||
 	    (flags & ~EXEC_WIN_FLAGS) || ((flags & FOMOS_WIN_TOP) && (flags & FOMOS_WIN_BOTTOM)) ||
 	    x < -(1 << 20) || x > (1 << 20) || y < -(1 << 20) || y > (1 << 20))
@@ -253,13 +328,24 @@ static FOMOS_CALL int32_t exec_window(int32_t x, int32_t y, uint32_t w, uint32_t
 		display_place(l, wm_band_of(flags), !!(flags & FOMOS_WIN_NOFOCUS));
 	if ((flags ^ a->win_flags) & FOMOS_WIN_OPAQUE)
 		display_damage((struct compose_rect){ x, y, x + (int32_t)w, y + (int32_t)h });
-	a->win_flags = a->call.win_flags = flags;
-	a->call.win_x = x;
-	a->call.win_y = y;
+	a->win_flags = a->page->ctx.win_flags = flags;
+	a->page->ctx.win_x = x;
+	a->page->ctx.win_y = y;
 	if ((flags & FOMOS_WIN_NOFOCUS) && exec_focus == a->pid)
 		exec_set_focus(0);
-	a->call.focused = exec_focus == a->pid;
+	a->page->ctx.focused = exec_focus == a->pid;
 	return 0;
+}
+
+static FOMOS_CALL int32_t exec_window(int32_t x, int32_t y, uint32_t w, uint32_t h, uint32_t flags)
+{
+	int32_t r;
+
+	EXEC_SERVICE();
+	plat_user_open();
+	r = exec_window_set(exec_current, x, y, w, h, flags);
+	plat_user_close();
+	return r;
 }
 
 static FOMOS_CALL void exec_raise(void)
@@ -272,7 +358,9 @@ static FOMOS_CALL void exec_raise(void)
 	display_raise(&a->layer);
 	if (!(a->win_flags & FOMOS_WIN_NOFOCUS)) {
 		exec_set_focus(a->pid);
-		a->call.focused = 1;
+		plat_user_open();
+		a->page->ctx.focused = 1;
+		plat_user_close();
 	}
 }
 
@@ -305,8 +393,10 @@ static void exec_answer(char *out, uint32_t cap, const char *answer, uint64_t le
 		return;
 	n = MIN(len, (uint64_t)cap - 1);
 	n = MIN(n, (uint64_t)EXEC_ANSWER_MAX - 1);
+	plat_user_open();
 	memcpy(out, answer, n);
 	out[n] = 0;
+	plat_user_close();
 }
 
 static FOMOS_CALL int64_t exec_system(const char *line, uint32_t len, char *out, uint32_t cap)
@@ -326,12 +416,23 @@ static FOMOS_CALL int64_t exec_system(const char *line, uint32_t len, char *out,
 		exec_answer(out, cap, answer, (uint64_t)r);
 		return FOMOS_E_NOTFOUND;
 	}
+	plat_user_open();
 	memcpy(copy, line, len);	/* the command works on our copy, never the app's memory */
+	plat_user_close();
 	copy[len] = 0;
 	answer[0] = 0;
-	r = exec_system_cmd ? exec_system_cmd(copy, answer, sizeof(answer)) : -1;
+	exec_spawner = a;		/* apps started now are its children (exec_start) */
+	/* The command works on the kernel's copies only, and may load, save or
+	 * end other apps: every home open while it runs, the app's own rights
+	 * back before anything of the app's is touched again. */
+	plat_homes_open();
+	plat_user_open();
+	r = exec_system_cmd ? exec_system_cmd(copy, answer, sizeof(answer), a->pid, a->opts.admin) : -1;
+	plat_user_close();
+	plat_home_switch(a->slot);
+	exec_spawner = NULL;
 	exec_answer(out, cap, answer, r < 0 ? strlen(answer) : (uint64_t)r);
-	return r < 0 ? FOMOS_E_NOTFOUND : r;
+	return r == -2 ? FOMOS_E_PERM : r < 0 ? FOMOS_E_NOTFOUND : r;
 }
 
 /* The `nosys` wrapper: the same app, no system. */
@@ -360,7 +461,10 @@ static FOMOS_CALL uint32_t exec_term_read(char *buf, uint32_t cap)
 	}
 	if (!cap || !term_claim(a->pid))
 		return 0;	/* another app's terminal */
-	return term_read(buf, cap);
+	plat_user_open();
+	cap = term_read(buf, cap);
+	plat_user_close();
+	return cap;
 }
 
 static FOMOS_CALL void exec_term_write(const char *text, uint32_t len)
@@ -372,14 +476,22 @@ static FOMOS_CALL void exec_term_write(const char *text, uint32_t len)
 		exec_misuse(a, "term_write(%p, %u): not its memory", (const void *)text, len);
 		return;
 	}
-	if (len)
-		plat_term_write(text, len);
+	if (!len)
+		return;
+	plat_user_open();
+	plat_term_write(text, len);
+	plat_user_close();
 }
 
 static FOMOS_CALL int32_t exec_file(struct fomos_file *req)
 {
+	int32_t r;
+
 	EXEC_SERVICE();
-	return exec_files_submit(exec_current, req);
+	plat_user_open();	/* exec_files_submit checks req before it reads it */
+	r = exec_files_submit(exec_current, req);
+	plat_user_close();
+	return r;
 }
 
 /* A left click gives the focus to the window under the pointer and raises
@@ -411,27 +523,86 @@ void exec_clicks(void)
 		exec_set_focus(a->pid);
 }
 
+/* Its view of the input, brought up to date before each call: the pointer
+ * always; key events (and the held keys) only those typed into its own
+ * window or into none.  Another app's keys become empty events (type 0),
+ * so the ring's numbering stays the hub's.  The view is the app's to
+ * scribble on: the kernel keeps its own count (input_seen). */
+static void exec_sync_input(struct app *a)
+{
+	const struct fomos_input *hub = inputhub_shared();
+	struct fomos_input *v = &a->page->input;
+	uint64_t n = a->input_seen, end = hub->event_count;
+	int keys = exec_focus == a->pid || !exec_focus;
+
+	v->pointer_x = hub->pointer_x;
+	v->pointer_y = hub->pointer_y;
+	v->buttons = hub->buttons;
+	if (end - n > FOMOS_EVENT_RING)
+		n = end - FOMOS_EVENT_RING;
+	for (; n < end; n++) {
+		const struct fomos_event *e = &hub->events[n % FOMOS_EVENT_RING];
+		uint64_t pid = hub->event_pid[n % FOMOS_EVENT_RING];
+
+		if (e->type != FOMOS_EV_KEY || pid == a->pid || !pid)
+			v->events[n % FOMOS_EVENT_RING] = *e;
+		else
+			v->events[n % FOMOS_EVENT_RING] = (struct fomos_event){ e->time_ns, 0, 0, 0, 0 };
+		v->event_pid[n % FOMOS_EVENT_RING] = pid;
+	}
+	v->event_count = end;
+	a->input_seen = end;
+	if (keys)
+		memcpy(v->keys, hub->keys, sizeof(v->keys));
+	else if (a->keys_shown)
+		memset(v->keys, 0, sizeof(v->keys));
+	a->keys_shown = (uint8_t)keys;
+}
+
 /* The context is where wrapping happens: a traced app simply gets other
- * function pointers. */
+ * services.  ctx holds what the app's copy starts as (the platform's stubs,
+ * or the services themselves); services the table the stubs lead to. */
 static void exec_build_ctx(struct app *a)
 {
+	static void *const plain[EXEC_SVC_COUNT] = {
+		[EXEC_SVC_LOG] = (void *)exec_log, [EXEC_SVC_CALLOC] = (void *)exec_calloc,
+		[EXEC_SVC_FREE] = (void *)exec_free, [EXEC_SVC_WINDOW] = (void *)exec_window,
+		[EXEC_SVC_RAISE] = (void *)exec_raise, [EXEC_SVC_DAMAGE] = (void *)exec_damage_rect,
+		[EXEC_SVC_SYSTEM] = (void *)exec_system, [EXEC_SVC_TERM_READ] = (void *)exec_term_read,
+		[EXEC_SVC_TERM_WRITE] = (void *)exec_term_write, [EXEC_SVC_FILE] = (void *)exec_file,
+	};
+	void *fn[EXEC_SVC_COUNT];
+	uint32_t n;
+
+	memcpy(a->services, plain, sizeof(plain));
+	if (a->opts.trace) {
+		a->services[EXEC_SVC_CALLOC] = (void *)exec_trace_calloc;
+		a->services[EXEC_SVC_FREE] = (void *)exec_trace_free;
+	}
+	if (a->opts.nosys)
+		a->services[EXEC_SVC_SYSTEM] = (void *)exec_system_refused;
+	for (n = 0; n < EXEC_SVC_COUNT; n++) {
+		uint64_t stub = plat_service_stub(n);
+
+		fn[n] = stub ? (void *)(uintptr_t)stub : a->services[n];
+	}
 	a->ctx.version = EXEC_CTX_VERSION;
 	a->ctx.size = sizeof(struct fomos_ctx);
 	a->ctx.pid = a->pid;
-	a->ctx.log = exec_log;
-	a->ctx.calloc = a->opts.trace ? exec_trace_calloc : exec_calloc;
-	a->ctx.free = a->opts.trace ? exec_trace_free : exec_free;
-	a->ctx.store = &a->store;
-	a->ctx.input = inputhub_shared();
+	a->ctx.log = (void (FOMOS_CALL *)(const char *, uint32_t))fn[EXEC_SVC_LOG];
+	a->ctx.calloc = (void *(FOMOS_CALL *)(uint64_t, uint64_t))fn[EXEC_SVC_CALLOC];
+	a->ctx.free = (void (FOMOS_CALL *)(void *))fn[EXEC_SVC_FREE];
+	a->ctx.store = &a->page->store;
+	a->ctx.input = &a->page->input;
 	a->ctx.screen_width = exec_screen_w;
 	a->ctx.screen_height = exec_screen_h;
-	a->ctx.window = exec_window;
-	a->ctx.raise = exec_raise;
-	a->ctx.damage = exec_damage_rect;
-	a->ctx.system = a->opts.nosys ? exec_system_refused : exec_system;
-	a->ctx.term_read = exec_term_read;
-	a->ctx.term_write = exec_term_write;
-	a->ctx.file = exec_file;
+	a->ctx.window = (int32_t (FOMOS_CALL *)(int32_t, int32_t, uint32_t, uint32_t, uint32_t))fn[EXEC_SVC_WINDOW];
+	a->ctx.raise = (void (FOMOS_CALL *)(void))fn[EXEC_SVC_RAISE];
+	a->ctx.damage = (void (FOMOS_CALL *)(int32_t, int32_t, uint32_t, uint32_t))fn[EXEC_SVC_DAMAGE];
+	a->ctx.system = (int64_t (FOMOS_CALL *)(const char *, uint32_t, char *, uint32_t))fn[EXEC_SVC_SYSTEM];
+	a->ctx.term_read = (uint32_t (FOMOS_CALL *)(char *, uint32_t))fn[EXEC_SVC_TERM_READ];
+	a->ctx.term_write = (void (FOMOS_CALL *)(const char *, uint32_t))fn[EXEC_SVC_TERM_WRITE];
+	a->ctx.file = (int32_t (FOMOS_CALL *)(struct fomos_file *))fn[EXEC_SVC_FILE];
 }
 
 /* --- loading ------------------------------------------------------------------ */
@@ -526,6 +697,16 @@ static int exec_make_surface(struct app *a, const struct exec_resume *r)
 	return 0;
 }
 
+/* Its context page: the copy of its context, its store slot, its input. */
+static int exec_make_page(struct app *a, const struct exec_resume *r)
+{
+	if (plat_map(a->home + EXEC_PAGE_OFFSET, EXEC_PAGE_BYTES, PLAT_RW) < 0)
+		return -1;
+	a->page = (struct exec_page *)(uintptr_t)(a->home + EXEC_PAGE_OFFSET);
+	a->page->store = r ? (void *)(uintptr_t)r->store : NULL;
+	return 0;
+}
+
 static int exec_make_stack(struct app *a)
 {
 	/* Nothing is mapped below it (EXEC_STACK_GUARD): overflowing faults. */
@@ -551,6 +732,9 @@ static void exec_release(struct app *a)
 		plat_unmap(a->stack_top - EXEC_STACK_SIZE, EXEC_STACK_SIZE);
 	if (a->image_bytes)
 		plat_unmap(a->home, a->image_bytes);
+	if (a->page)
+		plat_unmap(a->home + EXEC_PAGE_OFFSET, EXEC_PAGE_BYTES);
+	a->page = NULL;
 	a->surface_bytes = a->image_bytes = a->stack_top = 0;
 	exec_slots[a->slot] = 0;
 }
@@ -588,7 +772,8 @@ struct app *exec_create(const char *path, const uint8_t *file, uint64_t size,
 	/* The arena never reaches the stack, whatever the caller checked. */
 	appmem_init(&a->mem, a->home + EXEC_ARENA_OFFSET, MIN(opts->quota, EXEC_ARENA_MAX),
 	    exec_map_arena, plat_unmap);
-	if (exec_load_image(a, file, size) < 0 || exec_make_surface(a, r) < 0 || exec_make_stack(a) < 0) {
+	if (exec_load_image(a, file, size) < 0 || exec_make_surface(a, r) < 0 || exec_make_stack(a) < 0 ||
+	    exec_make_page(a, r) < 0) {
 		exec_fail("%s not started: out of memory (its home could not be mapped)", path);
 		exec_release(a);
 		plat_free(a);
@@ -619,12 +804,52 @@ void exec_set_next_pid(uint64_t pid)
 	exec_next_pid = MAX(exec_next_pid, pid);
 }
 
+/* Running apps started by pid, by those, and so on. */
+static uint32_t exec_descendants(uint64_t pid)
+{
+	uint32_t n = 0, depth;
+	struct app *a, *up;
+
+	for (a = exec_apps; a; a = a->next) {
+		if (a->state != APP_RUNNING)
+			continue;
+		for (up = a, depth = 0; up && up->parent && depth < EXEC_MAX_SLOTS; depth++) {
+			if (up->parent == pid) {
+				n++;
+				break;
+			}
+			up = exec_find(up->parent);
+		}
+	}
+	return n;
+}
+
+/* An app starting apps (system "run") may have at most opts.spawn of its
+ * descendants running, and so may each of its ancestors: a fork bomb stops
+ * at the first cap up its line. */
+static int exec_may_spawn(const struct app *s, const char *path)
+{
+	uint32_t depth;
+
+	for (depth = 0; s && depth < EXEC_MAX_SLOTS; depth++, s = s->parent ? exec_find(s->parent) : NULL)
+		if (exec_descendants(s->pid) >= s->opts.spawn) {
+			exec_fail("%s not started: %s[%llu] has %u apps it started running, its limit "
+			    "(spawn=%u)", exec_basename(path), s->name, ULL(s->pid), s->opts.spawn, s->opts.spawn);
+			return 0;
+		}
+	return 1;
+}
+
 int64_t exec_start(const char *path, const uint8_t *file, uint64_t size, const struct app_opts *opts)
 {
-	struct app *a = exec_create(path, file, size, opts, NULL);
+	struct app *a;
 
+	if (exec_spawner && !exec_may_spawn(exec_spawner, path))
+		return -1;
+	a = exec_create(path, file, size, opts, NULL);
 	if (!a)
 		return -1;
+	a->parent = exec_spawner ? exec_spawner->pid : 0;
 	exec_go(a);
 	if (!exec_quiet)
 		klog("exec: started %s as pid %llu%s%s%s\n", a->name, ULL(a->pid),
@@ -819,13 +1044,60 @@ static void exec_where(const struct app *a, uint64_t addr, char *buf, uint32_t l
 		fmt_snprintf(buf, len, "0x%llx", ULL(addr));
 }
 
+/* The privileged instruction at code, which ring 3 may not run (a general
+ * protection fault), by name; NULL if it is none of these. */
+static const char *exec_privileged_name(const uint8_t *code, char *buf, uint32_t len)
+{
+	switch (code[0]) {
+	case 0xfa: return "cli";
+	case 0xfb: return "sti";
+	case 0xf4: return "hlt";
+	case 0xe4: case 0xe5: case 0xec: case 0xed: return "in (port I/O)";
+	case 0xe6: case 0xe7: case 0xee: case 0xef: return "out (port I/O)";
+	case 0x6c: case 0x6d: case 0x6e: case 0x6f: return "ins/outs (port I/O)";
+	case 0xcd:
+		fmt_snprintf(buf, len, "int 0x%02x", code[1]);
+		return buf;
+	case 0x0f:
+		switch (code[1]) {
+		case 0x30: return "wrmsr";
+		case 0x32: return "rdmsr";
+		case 0x20: case 0x21: return "mov from a control or debug register";
+		case 0x22: case 0x23: return "mov to a control or debug register";
+		case 0x06: return "clts";
+		case 0x09: case 0x08: return "wbinvd/invd";
+		case 0x00: return "lldt/ltr";
+		case 0x01:
+			switch ((code[2] >> 3) & 7) {
+			case 2: return "lgdt";
+			case 3: return "lidt";
+			case 6: return "lmsw";
+			case 7: return "invlpg";
+			}
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
 static void exec_describe_fault(struct app *a, const struct exec_fault *f)
 {
 	uint64_t stack_lo = a->stack_top - EXEC_STACK_SIZE, ret = 0;
-	char where[64], from[64];
+	char where[64], from[64], name[16];
+	const char *insn = NULL;
+	uint8_t code[3] = { 0, 0, 0 };
 
 	exec_where(a, f->pc, where, sizeof(where));
-	if (f->vector != 14) {
+	if (f->vector == 13 && exec_app_range(a, (const void *)(uintptr_t)f->pc, sizeof(code), 0)) {
+		plat_user_open();
+		memcpy(code, (const void *)(uintptr_t)f->pc, sizeof(code));
+		plat_user_close();
+		insn = exec_privileged_name(code, name, sizeof(name));
+	}
+	if (insn) {
+		fmt_snprintf(a->reason, sizeof(a->reason), "tried an instruction only the kernel may use (%s) at %s",
+		    insn, where);
+	} else if (f->vector != 14) {
 		fmt_snprintf(a->reason, sizeof(a->reason), "%s at %s", exception_name(f->vector), where);
 	} else if (f->addr < stack_lo && f->addr >= stack_lo - EXEC_STACK_GUARD) {
 		fmt_snprintf(a->reason, sizeof(a->reason),
@@ -835,14 +1107,23 @@ static void exec_describe_fault(struct app *a, const struct exec_fault *f)
 		 * The caller, if it got there by a call, left its address on top
 		 * of the stack. */
 		from[0] = 0;
-		if (exec_app_range(a, (const void *)(uintptr_t)f->sp, 8, 0))
+		if (exec_app_range(a, (const void *)(uintptr_t)f->sp, 8, 0)) {
+			plat_user_open();
 			ret = *(const uint64_t *)(uintptr_t)f->sp;
+			plat_user_close();
+		}
 		if (ret - a->home < a->image_bytes) {
 			exec_where(a, ret, where, sizeof(where));
 			fmt_snprintf(from, sizeof(from), ", called from %s", where);
 		}
 		exec_where(a, f->addr, where, sizeof(where));
-		fmt_snprintf(a->reason, sizeof(a->reason), "jumped to %s, which is not code%s", where, from);
+		fmt_snprintf(a->reason, sizeof(a->reason), "jumped to %s, which is not %scode%s", where,
+		    f->addr - a->home < EXEC_HOME_SIZE ? "" : "its own ", from);
+	} else if ((f->error & 1) && f->addr - a->home >= EXEC_HOME_SIZE) {
+		/* Present but refused: another home (its protection key) or the
+		 * kernel (supervisor pages). */
+		fmt_snprintf(a->reason, sizeof(a->reason), "touched memory that is not its own at 0x%llx (%s, at %s)",
+		    ULL(f->addr), f->error & 2 ? "writing" : "reading", where);
 	} else {
 		fmt_snprintf(a->reason, sizeof(a->reason), "page fault %s 0x%llx (%s) at %s",
 		    f->error & 2 ? "writing" : "reading", ULL(f->addr),
@@ -854,11 +1135,46 @@ int exec_faulted(const struct exec_fault *f)
 {
 	struct app *a = exec_current;
 
-	if (!a || exec_unprotected || exec_aborted)
+	if (!a || exec_unprotected || exec_call_aborted)
 		return 0;
 	exec_describe_fault(a, f);
 	a->ended_by = APP_END_FAULT;
-	exec_aborted = 1;
+	exec_call_aborted = 1;
+	return 1;
+}
+
+FOMOS_CALL void exec_bad_service(uint32_t n)
+{
+	exec_misuse(exec_current, "made a system call the context does not offer (number %u)", n);
+	exec_leave();
+}
+
+/* "hostile.app+0x1012", or "inside a service it called" for the kernel's
+ * own code working for it. */
+static void exec_where_pc(const struct app *a, uint64_t pc, char *buf, uint32_t len)
+{
+	if (pc - a->home < a->image_bytes)
+		exec_where(a, pc, buf, len);
+	else
+		fmt_snprintf(buf, len, "inside a service it called");
+}
+
+int exec_trespassed(uint64_t addr, uint64_t pc, int write)
+{
+	struct app *a = exec_current;
+	char where[64];
+
+	if (!a || exec_unprotected || exec_call_aborted)
+		return 0;
+	exec_where_pc(a, pc, where, sizeof(where));
+	if (addr - a->home < EXEC_HOME_SIZE)	/* its own: the service forgot to open it */
+		fmt_snprintf(a->reason, sizeof(a->reason), "a service it called faulted on its memory at "
+		    "0x%llx (a kernel bug)", ULL(addr));
+	else
+		fmt_snprintf(a->reason, sizeof(a->reason), "touched memory that is not its own at 0x%llx (%s, %s)",
+		    ULL(addr), write ? "writing" : "reading", where);
+	a->ended_by = APP_END_FAULT;
+	exec_call_aborted = 1;
 	return 1;
 }
 
@@ -866,12 +1182,12 @@ int exec_overran(uint64_t spent_ns)
 {
 	struct app *a = exec_current;
 
-	if (!a || exec_unprotected || exec_aborted || spent_ns <= a->budget_ns)
+	if (!a || exec_unprotected || exec_call_aborted || spent_ns <= a->budget_ns)
 		return 0;
 	fmt_snprintf(a->reason, sizeof(a->reason), "ran for more than %llu ms without returning (its budget)",
 	    ULL(a->budget_ns / 1000000ull));
 	a->ended_by = APP_END_BUDGET;
-	exec_aborted = 1;
+	exec_call_aborted = 1;
 	return 1;
 }
 
@@ -880,30 +1196,34 @@ int exec_overran(uint64_t spent_ns)
 /* Calls the app once at plat_now_ns() value `now`; returns the time after. */
 static uint64_t exec_call(struct app *a, uint64_t now)
 {
+	struct fomos_ctx *c = &a->page->ctx;
 	uint64_t after;
 	int r;
 
-	a->call = a->ctx;
-	a->call.time_ns = now;
-	a->call.win_x = a->layer.x;
-	a->call.win_y = a->layer.y;
-	a->call.win_flags = a->win_flags;
-	a->call.focused = exec_focus == a->pid;
+	plat_home_switch(a->slot);	/* its home open, every other closed */
+	*c = a->ctx;
+	c->time_ns = now;
+	c->win_x = a->layer.x;
+	c->win_y = a->layer.y;
+	c->win_flags = a->win_flags;
+	c->focused = exec_focus == a->pid;
+	exec_sync_input(a);
 	exec_current = a;
+	exec_services = a->services;
 	exec_cur_start = now;
 	exec_cur_call = ++exec_calls_made;
 	if (exec_unprotected)
-		r = a->entry(&a->call);
+		r = a->entry(c);
 	else
-		r = exec_enter(a->entry, &a->call, a->stack_top);
+		r = plat_enter(a->entry, c, a->stack_top);
 	exec_cur_call = 0;
 	exec_current = NULL;
 	after = plat_now_ns();
 	a->calls++;
 	a->cpu_ns += after - now;
 	a->drew = 1;
-	if (exec_aborted) {
-		exec_aborted = 0;
+	if (exec_call_aborted) {
+		exec_call_aborted = 0;
 		exec_end(a, a->ended_by, -1);
 	} else if (a->kill_pending) {
 		exec_end(a, APP_END_KILLED, -9);

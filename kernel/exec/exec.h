@@ -41,10 +41,11 @@ struct exec_info {
 };
 
 /* ctx->system(): runs one command line (NUL-terminated, the executor's own
- * copy, which it may change), its answer into out (NUL-terminated, cut to
- * cap).
- * Returns the answer's full length, or -1 for an unknown command. */
-typedef int64_t exec_system_fn(char *line, char *out, uint32_t cap);
+ * copy, which it may change) for app `caller`, which has the `admin`
+ * option or not, its answer into out (NUL-terminated, cut to cap).
+ * Returns the answer's full length, -1 for an unknown command, -2 for one
+ * the caller may not use. */
+typedef int64_t exec_system_fn(char *line, char *out, uint32_t cap, uint64_t caller, int admin);
 
 /* Once, before any app starts: the screen every surface covers (0 x 0:
  * no display, apps get no surface). */

@@ -21,6 +21,10 @@
  * was started from (exec.c), not what its header claims; while it runs no
  * other app may use the same folder (FOMOS_E_BUSY).
  *
+ * The files under an app's folder may hold at most its disk=N bytes
+ * (initfile.h): a WRITE or REPLACE that would take them past it ends with
+ * FOMOS_E_NOSPACE before anything is written (files_check_disk).
+ *
  * FOMOS_FILE_REPLACE is done as "empty the file, then write it in slices":
  * a power cut in the middle leaves a short file, never another file hurt.
  * A write is synced once, when the whole request is done (the status the
@@ -36,6 +40,8 @@
 #define FILES_SLICE	(64u * 1024)
 #define FILES_PATH	(sizeof("/fomos/data/") + FPATH_NAME_MAX + 1 + FOMOS_PATH_MAX)
 #define FILES_MAX_SIZE	0xFFFFFFFFull	/* FAT's largest file */
+#define FILES_WALK_MAX	4096		/* entries and listings one disk check may take */
+#define FILES_WALK_DEPTH	64		/* folders deep: a 127-byte path names at most 64 */
 
 struct files_req {
 	uint64_t pid;			/* 0: free slot */
@@ -179,11 +185,12 @@ struct files_list {
 	int full;
 };
 
-static int files_list_fn(void *arg, const char *name, int is_dir)
+static int files_list_fn(void *arg, const char *name, int is_dir, uint64_t size)
 {
 	struct files_list *l = arg;
 	uint64_t n = strlen(name);
 
+	(void)size;
 	if (l->used + n + (uint64_t)is_dir + 1 + 1 > l->cap) {	/* the line and the NUL */
 		l->full = 1;
 		return 1;
@@ -227,6 +234,143 @@ static int32_t files_do_list(struct files_req *r)
 	return l.full ? FOMOS_E_TOOBIG : 0;
 }
 
+/* --- the disk=N cap ------------------------------------------------------------------ *
+ *
+ * What the files under an app's folder hold is summed from the file system
+ * when a write needs it, not kept: nothing can go stale.  One listing at a
+ * time (a file system need not list inside a listing), in fixed memory: to
+ * go into a folder's k-th subfolder the walk lists the folder again up to
+ * it.  Every entry and listing counts against FILES_WALK_MAX, and a tree
+ * that needs more is taken as full: the disk work one write can cause is
+ * bounded, whatever an app built.  Subfolders the walk cannot name (too
+ * long, too deep, renamed by the file system) are skipped: the app could
+ * not name them either, so cannot write there. */
+struct files_walk {
+	char path[FILES_PATH];		/* the folder being listed */
+	char name[FILES_PATH];		/* the subfolder found in it */
+	uint64_t bytes;			/* of the files summed so far */
+	uint32_t seen;			/* entries and listings, all together */
+	uint32_t want;			/* the subfolder to find, counting folders from 0 */
+	uint32_t folders;		/* folders met in this listing */
+	int sum;			/* first listing of this folder: sum its files */
+	int found;			/* name holds subfolder `want` (-1: too long) */
+	int full;			/* went past FILES_WALK_MAX */
+};
+
+static int files_walk_fn(void *arg, const char *name, int is_dir, uint64_t size)
+{
+	struct files_walk *w = arg;
+	size_t n;
+
+	if (++w->seen > FILES_WALK_MAX) {
+		w->full = 1;
+		return 1;
+	}
+	if (!is_dir) {
+		if (w->sum)	/* saturating: UINT64_MAX is more than any cap */
+			w->bytes = size > UINT64_MAX - w->bytes ? UINT64_MAX : w->bytes + size;
+		return 0;
+	}
+	if (w->folders++ != w->want)
+		return 0;
+	n = strlen(name);
+	if (n < sizeof(w->name)) {
+		memcpy(w->name, name, n + 1);
+		w->found = 1;
+	} else {
+		w->found = -1;
+	}
+	return !w->sum;		/* a first listing goes on: its files count */
+}
+
+/* The bytes of the files under folder (recursively) in *bytes, UINT64_MAX
+ * for a tree too big to walk.  0, or a FOMOS_E_* from the file system. */
+static int32_t files_folder_bytes(const char *folder, uint64_t *bytes)
+{
+	static struct files_walk w;		/* 400 bytes: off the kernel stack */
+	static uint32_t next[FILES_WALK_DEPTH + 1];	/* per depth: the subfolder to enter next */
+	uint32_t depth = 0;
+	size_t len;
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	memcpy(w.path, folder, strnlen(folder, sizeof(w.path) - 1));
+	next[0] = 0;
+	for (;;) {
+		w.want = next[depth];
+		w.sum = next[depth] == 0;
+		w.folders = 0;
+		w.found = 0;
+		w.seen++;
+		rc = fq.fs->list(w.path, files_walk_fn, &w);
+		if (w.full || w.seen > FILES_WALK_MAX) {
+			*bytes = UINT64_MAX;
+			return 0;
+		}
+		/* No folder yet (nothing written), or one the listing renamed. */
+		if (rc == FOMOS_E_NOTFOUND)
+			w.found = 0;
+		else if (rc)
+			return rc;
+		if (w.found) {
+			next[depth]++;
+			len = strlen(w.path);
+			if (w.found > 0 && depth < FILES_WALK_DEPTH && len + 1 + strlen(w.name) < sizeof(w.path)) {
+				w.path[len] = '/';
+				memcpy(w.path + len + 1, w.name, strlen(w.name) + 1);
+				next[++depth] = 0;
+			}
+			continue;
+		}
+		if (depth == 0)
+			break;
+		for (len = strlen(w.path); w.path[len - 1] != '/'; len--)
+			;
+		w.path[len - 1] = 0;	/* back to the parent */
+		depth--;
+	}
+	*bytes = w.bytes;
+	return 0;
+}
+
+/* r, a WRITE or REPLACE about to start: 0 if the app's files may grow to
+ * what it makes them, else FOMOS_E_NOSPACE (or the file system's error).
+ * A request that leaves its file no bigger always may, even over the cap
+ * (a cap lowered since must not stop an app from shrinking), except that
+ * disk=0 refuses every write.  Checked on the folder as it is now: the
+ * requests before this one are done, and no other app writes into this
+ * folder (files_claim_folder). */
+static int32_t files_check_disk(const struct files_req *r)
+{
+	struct app *a = exec_find(r->pid);
+	char folder[FILES_PATH];
+	uint64_t old = 0, grown, total, others;
+	int is_dir;
+	int32_t rc;
+
+	if (!a)
+		return FOMOS_E_BADARG;
+	if (a->opts.disk == 0)
+		return FOMOS_E_NOSPACE;
+	rc = fq.fs->stat(r->path, &old, &is_dir);
+	if (rc == FOMOS_E_NOTFOUND || (rc == 0 && is_dir))
+		old = 0;		/* a folder there fails the write itself */
+	else if (rc)
+		return rc;
+	/* Both at most FILES_MAX_SIZE, offset + len too (exec_files_submit). */
+	grown = r->op == FOMOS_FILE_REPLACE ? r->len : MAX(old, r->offset + r->len);
+	if (grown <= old)
+		return 0;
+	if ((rc = fpath_app(a->name, "", folder, sizeof(folder))) ||
+	    (rc = files_folder_bytes(folder, &total)))
+		return rc;
+	/* The walk saw the file at its old size.  others + grown may not
+	 * exceed the cap, asked without the sum that could wrap. */
+	others = total - MIN(old, total);
+	return total == UINT64_MAX || grown > a->opts.disk || others > a->opts.disk - grown ?
+	    FOMOS_E_NOSPACE : 0;
+}
+
 /* One slice of r.  Returns 1 if r is finished (status set). */
 static int files_step(struct files_req *r)
 {
@@ -257,6 +401,8 @@ static int files_step(struct files_req *r)
 		break;
 	case FOMOS_FILE_WRITE:
 	case FOMOS_FILE_REPLACE:
+		if (r->done == 0 && (rc = files_check_disk(r)) != 0)
+			break;
 		if (!files_app_mem(r, r->buf + r->done, chunk, 0)) {
 			rc = FOMOS_E_BADARG;
 			break;

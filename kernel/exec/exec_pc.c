@@ -1,9 +1,25 @@
 /*
  * The executor's platform on the PC (exec_plat.h): an app's pages come
- * from the pmm and are mapped in the kernel's one page table; a CPU
- * exception in an app's code and the timer tick that finds a call past its
- * budget both turn the interrupted frame towards exec_abort_landing; app
- * files come from the boot disk, or from what efi/ loaded.
+ * from the pmm and are mapped in the kernel's one page table, as user
+ * pages tagged with its home's protection key; apps run in ring 3
+ * (enter_pc.S); a CPU exception in an app's code and the timer tick that
+ * finds a call past its budget both turn the interrupted frame towards
+ * exec_abort_landing; app files come from the boot disk, or from what efi/
+ * loaded.
+ *
+ * Isolation without a context switch (../shared/design.md, "Isolation"):
+ * one page table, never a CR3 switch.  A home is user pages; everything
+ * else is supervisor-only, so ring 3 reaches nothing of the kernel, and
+ * SMEP/SMAP keep the kernel from running or (outside the checked accesses
+ * of a service) touching app memory.  Each home's pages carry a
+ * protection key; PKRU, written when the next app to run has another key
+ * than the last, opens key 0 (the shared stub page) and that app's key
+ * only, for its own code and for the kernel's services working for it.
+ * 14 keys go round more homes: the key of the home run least recently is
+ * taken, that home's pages are retagged with the parked key 15, which no
+ * app's PKRU opens (libmpk's approach).  The kernel itself runs with every
+ * key open: a protection-key fault in the kernel outside a service opens
+ * them all and retries.
  *
  * Kernel only.  Everything portable about running apps is exec.c's.
  */
@@ -18,22 +34,159 @@
 #include "lib.h"
 #include "log.h"
 #include "paging.h"
+#include "panic.h"
 #include "pmm.h"
 #include "serial.h"
 #include "timer.h"
 #include "trap.h"
+#include "user.h"
+
+#define EXEC_PC_STUB_VA		(EXEC_HOME_BASE - (2ull << 20))	/* the shared stub page */
+#define EXEC_PC_KEY_PARKED	15	/* homes that hold no key: closed to every app */
+#define EXEC_PC_KEY_LAST	14	/* keys 1..14 go to homes */
+#define PF_PROTECTION_KEY	(1u << 5)	/* page-fault error code: PKRU refused it */
+
+extern const uint8_t exec_stubs[], exec_stubs_end[];
+extern uint64_t exec_user_return_stub;
+extern volatile uint8_t exec_in_service;
+FOMOS_CALL int exec_enter_user(app_entry_fn fn, struct fomos_ctx *ctx, uint64_t stack_top);
+void exec_syscall_entry(void);
+
+_Static_assert(EXEC_SVC_COUNT == 10 && EXEC_SVC_RETURN == 63, "enter_pc.S has the same numbers");
+
+static uint32_t exec_pc_mode = EXEC_PC_RING3;
+static uint8_t exec_pc_slot_key[EXEC_MAX_SLOTS];	/* 0: parked */
+static uint32_t exec_pc_key_slot[EXEC_PC_KEY_LAST + 1];	/* slot + 1, 0: free */
+static uint64_t exec_pc_key_used[EXEC_PC_KEY_LAST + 1], exec_pc_key_clock;
+static uint32_t exec_pc_pkru;				/* what PKRU holds */
+struct exec_pc_stats exec_pc_stats;
+
+/* --- homes and keys ------------------------------------------------------------ */
+
+static uint32_t exec_pc_slot_of(uint64_t va)
+{
+	return (uint32_t)((va - EXEC_HOME_BASE) / EXEC_HOME_SIZE);
+}
+
+/* The key a page at va gets now: its home's, or the parked one. */
+static uint64_t exec_pc_key_flags(uint64_t va)
+{
+	uint32_t k;
+
+	if (exec_pc_mode != EXEC_PC_KEYS || va < EXEC_HOME_BASE)
+		return 0;
+	k = exec_pc_slot_key[exec_pc_slot_of(va)];
+	return PG_KEY(k ? k : EXEC_PC_KEY_PARKED);
+}
+
+static void exec_pc_set_pkru(uint32_t v)
+{
+	if (v == exec_pc_pkru)
+		return;
+	cpu_wrpkru(v);
+	exec_pc_pkru = v;
+	exec_pc_stats.pkru_writes++;
+}
+
+/* A key for slot: a free one, or the one used least recently (its home is
+ * parked: retagged, closed to everyone until it runs again). */
+static uint32_t exec_pc_take_key(uint32_t slot)
+{
+	uint32_t k, best = 1;
+
+	for (k = 1; k <= EXEC_PC_KEY_LAST; k++) {
+		if (!exec_pc_key_slot[k]) {
+			best = k;
+			break;
+		}
+		if (exec_pc_key_used[k] < exec_pc_key_used[best])
+			best = k;
+	}
+	if (exec_pc_key_slot[best]) {
+		uint32_t victim = exec_pc_key_slot[best] - 1;
+
+		exec_pc_slot_key[victim] = 0;
+		paging_set_key(exec_home(victim), EXEC_HOME_SIZE, EXEC_PC_KEY_PARKED);
+	}
+	exec_pc_key_slot[best] = slot + 1;
+	exec_pc_slot_key[slot] = (uint8_t)best;
+	paging_set_key(exec_home(slot), EXEC_HOME_SIZE, best);
+	exec_pc_stats.retags++;
+	return best;
+}
+
+void plat_home_switch(uint32_t slot)
+{
+	uint32_t k;
+
+	exec_pc_stats.switches++;
+	if (exec_pc_mode != EXEC_PC_KEYS)
+		return;
+	k = exec_pc_slot_key[slot];
+	if (!k)
+		k = exec_pc_take_key(slot);
+	exec_pc_key_used[k] = ++exec_pc_key_clock;
+	/* Two bits a key, access- and write-disable: all set but key 0's and k's. */
+	exec_pc_set_pkru(0xfffffffcu & ~(3u << (2 * k)));
+}
+
+void plat_homes_open(void)
+{
+	exec_pc_set_pkru(0);
+}
+
+void plat_user_open(void)
+{
+	if (cpu_smap_on)
+		cpu_stac();
+}
+
+void plat_user_close(void)
+{
+	if (cpu_smap_on)
+		cpu_clac();
+}
+
+uint64_t plat_service_stub(uint32_t n)
+{
+	return exec_pc_mode == EXEC_PC_RING0 ? 0 : EXEC_PC_STUB_VA + 16ull * n;
+}
+
+FOMOS_CALL int plat_enter(app_entry_fn fn, struct fomos_ctx *ctx, uint64_t stack_top)
+{
+	if (exec_pc_mode == EXEC_PC_RING0)
+		return exec_enter(fn, ctx, stack_top);
+	return exec_enter_user(fn, ctx, stack_top);
+}
+
+uint32_t exec_pc_get_mode(void)
+{
+	return exec_pc_mode;
+}
+
+int exec_pc_set_mode(uint32_t mode)
+{
+	if (exec_running() || (mode == EXEC_PC_KEYS && !cpu_user.pku) || mode > EXEC_PC_KEYS)
+		return -1;
+	if ((mode == EXEC_PC_RING0) != (exec_pc_mode == EXEC_PC_RING0))
+		cpu_user_ring0_apps(mode == EXEC_PC_RING0);
+	exec_pc_mode = mode;
+	exec_pc_set_pkru(0);
+	return 0;
+}
 
 /* --- memory -------------------------------------------------------------------- */
 
-static uint64_t exec_pc_flags(uint32_t how)
+/* Every page of a home is a user page, with its home's key. */
+static uint64_t exec_pc_flags(uint64_t va, uint32_t how)
 {
-	uint64_t small = how & PLAT_TRACK ? PG_SMALL : 0;
+	uint64_t more = (how & PLAT_TRACK ? PG_SMALL : 0) | PG_USER | exec_pc_key_flags(va);
 
 	switch (how & ~(uint32_t)PLAT_TRACK) {
-	case PLAT_RO: return PG_RO | PG_NX | small;
-	case PLAT_RX: return PG_RO | small;
+	case PLAT_RO: return PG_RO | PG_NX | more;
+	case PLAT_RX: return PG_RO | more;
 	}
-	return PG_RW | PG_NX | small;
+	return PG_RW | PG_NX | more;
 }
 
 void plat_unmap(uint64_t va, uint64_t size)
@@ -54,7 +207,7 @@ void plat_unmap(uint64_t va, uint64_t size)
  * its final flags. */
 int plat_map(uint64_t va, uint64_t size, uint32_t how)
 {
-	uint64_t done = 0, run = size / PAGE_SIZE, flags = exec_pc_flags(how);
+	uint64_t done = 0, run = size / PAGE_SIZE, flags = exec_pc_flags(va, how);
 
 	while (done < size) {
 		uint64_t want = MIN(run, (size - done) / PAGE_SIZE), pa;
@@ -77,7 +230,7 @@ int plat_map(uint64_t va, uint64_t size, uint32_t how)
 /* Remaps each physically contiguous run of [va, va+size) with new flags. */
 int plat_protect(uint64_t va, uint64_t size, uint32_t how)
 {
-	uint64_t flags = exec_pc_flags(how), off = 0;
+	uint64_t flags = exec_pc_flags(va, how), off = 0;
 
 	while (off < size) {
 		uint64_t pa = paging_translate(va + off), n = PAGE_SIZE;
@@ -203,21 +356,48 @@ void exec_pc_start_init(void)
 
 /* --- faults and runaway apps ------------------------------------------------------- */
 
-/* Leaves the app: the interrupted frame returns to exec_enter's epilogue on
- * the kernel stack instead of into the app. */
+/* Leaves the app: the interrupted frame returns to exec_enter's epilogue
+ * on the kernel stack, in ring 0, instead of into the app. */
 static void exec_pc_leave(struct trap_frame *f)
 {
 	f->rip = (uint64_t)(uintptr_t)exec_abort_landing;
 	f->rsp = exec_kernel_rsp;
-	f->rflags = 0x202;	/* interrupts on, as in the executor */
+	f->cs = GDT_KCODE;
+	f->ss = GDT_KDATA;
+	f->rflags = 0x2;	/* interrupts off until the epilogue restores the kernel's flags */
+}
+
+/* The app's own code was running (ring 3; the benchmark's ring-0 mode:
+ * outside the kernel's image). */
+static int exec_pc_app_code(const struct trap_frame *f)
+{
+	return (f->cs & 3) == 3 || (exec_pc_mode == EXEC_PC_RING0 && !trap_in_kernel(f->rip));
 }
 
 static int exec_pc_trap(struct trap_frame *f)
 {
 	struct exec_fault fault = { (uint32_t)f->vector, f->error, 0, f->rip, f->rsp };
+	uint64_t cr2 = f->vector == 14 ? read_cr2() : 0;
 
-	if (f->vector == 14)
-		fault.addr = read_cr2();
+	if (!exec_call_id() || !exec_pc_app_code(f)) {
+		/* The kernel's own code.  Reaching a home closed by its key
+		 * outside a service is the kernel at work (the compositor, a
+		 * snapshot): open every key and go on. */
+		if (f->vector == 14 && (f->error & PF_PROTECTION_KEY) && !exec_in_service) {
+			exec_pc_set_pkru(0);
+			exec_pc_stats.kernel_opens++;
+			return 1;
+		}
+		/* A service working for the app touched user memory it should
+		 * not have (another home, or past a check): the app's doing. */
+		if (f->vector == 14 && exec_in_service && cr2 >= EXEC_PC_STUB_VA && cr2 < (1ull << 47) &&
+		    exec_trespassed(cr2, f->rip, !!(f->error & 2))) {
+			exec_pc_leave(f);
+			return 1;
+		}
+		return 0;
+	}
+	fault.addr = cr2;
 	if (!exec_faulted(&fault))
 		return 0;
 	exec_pc_leave(f);
@@ -225,19 +405,44 @@ static int exec_pc_trap(struct trap_frame *f)
 }
 
 /* Every timer tick: the pessimistic half of "optimistically cooperative,
- * pessimistically preemptive".  Inside a service the app called (log,
- * calloc), the kernel's own state may be half changed: wait until it
- * returns into the app. */
+ * pessimistically preemptive".  In the app's own code the call ends at
+ * once.  Inside a service (whose state may be half changed) the verdict is
+ * only recorded: the SYSCALL entry leaves through the abort landing when
+ * the service returns, so a service's time counts against the budget
+ * too. */
 static void exec_pc_tick(struct trap_frame *f)
 {
-	if (!exec_call_id() || trap_in_kernel(f->rip))
+	if (!exec_call_id())
 		return;
-	if (exec_overran(plat_now_ns() - exec_call_start_ns()))
-		exec_pc_leave(f);
+	if (exec_pc_app_code(f)) {
+		if (exec_overran(plat_now_ns() - exec_call_start_ns()))
+			exec_pc_leave(f);
+	} else if (exec_in_service) {
+		exec_overran(plat_now_ns() - exec_call_start_ns());
+	}
+}
+
+/* The shared read-only page of stubs every app's context points at. */
+static void exec_pc_map_stubs(void)
+{
+	uint64_t pa = pmm_alloc(1), n = (uint64_t)(exec_stubs_end - exec_stubs);
+
+	if (!pa || n > PAGE_SIZE || paging_map(EXEC_PC_STUB_VA, pa, PAGE_SIZE, PG_RO | PG_USER) < 0)
+		panic("exec: no memory for the stub page");
+	memset((void *)(uintptr_t)pa, 0xcc, PAGE_SIZE);	/* int3 between the stubs */
+	memcpy((void *)(uintptr_t)pa, exec_stubs, n);
+	exec_user_return_stub = EXEC_PC_STUB_VA + 16ull * EXEC_SVC_COUNT;
 }
 
 void exec_pc_init(void)
 {
+	cpu_user_init((uint64_t)(uintptr_t)exec_syscall_entry);
+	exec_pc_map_stubs();
+	if (cpu_user.pku)
+		exec_pc_mode = EXEC_PC_KEYS;
+	else
+		klog("exec: this CPU has no protection keys: apps cannot reach the kernel, but can "
+		    "reach each other's memory\n");
 	trap_set_app_hook(exec_pc_trap);
 	timer_set_tick_hook(exec_pc_tick);
 	exec_set_fs(files_app_fs());

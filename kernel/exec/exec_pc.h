@@ -14,6 +14,23 @@
 #include <stdint.h>
 #include "boot.h"
 
+/* How apps run: the default is EXEC_PC_KEYS where the CPU has protection
+ * keys, else EXEC_PC_RING3.  EXEC_PC_RING0 (apps in ring 0, as before
+ * isolation) is for the benchmark's comparison only. */
+enum { EXEC_PC_RING0, EXEC_PC_RING3, EXEC_PC_KEYS };
+uint32_t exec_pc_get_mode(void);
+/* Only while no app runs; -1 if not (or no protection keys). */
+int exec_pc_set_mode(uint32_t mode);
+
+/* Counts for the benchmark. */
+struct exec_pc_stats {
+	uint64_t switches;	/* plat_home_switch calls: app calls */
+	uint64_t pkru_writes;	/* of which changed PKRU */
+	uint64_t retags;	/* homes given a key (another home parked) */
+	uint64_t kernel_opens;	/* protection-key faults of the kernel itself */
+};
+extern struct exec_pc_stats exec_pc_stats;
+
 void exec_pc_set_boot_files(const struct boot_file *files, uint32_t count);
 void exec_pc_init(void);
 /* Starts every app /fomos/init lists, in order, but those running already

@@ -7,9 +7,10 @@
  *   sdk/host/host_plat.c    fomos-host: mmap, signals, host files
  *   test/unit/fake_plat.c   the unit tests: apps that are C functions
  *
- * Entering an app is enter.S on the kernel and under fomos-host: it saves
- * the caller's registers, notes the stack pointer in exec_kernel_rsp and
- * calls start(ctx) on the app's own stack.  A call cut short (a fault, the
+ * Entering an app is plat_enter: in the kernel, ring 3 through SYSRET
+ * (exec/enter_pc.S); under fomos-host, enter.S, a call on the app's own
+ * stack.  Either saves the caller's registers, notes the stack pointer in
+ * exec_kernel_rsp and starts start(ctx).  A call cut short (a fault, the
  * budget, a misused service) comes back as EXEC_ABORTED: the platform's
  * fault or tick handler points the interrupted context at
  * exec_abort_landing (with the stack pointer exec_kernel_rsp), or a service
@@ -26,10 +27,41 @@ typedef int (FOMOS_CALL *app_entry_fn)(struct fomos_ctx *ctx);
 #define EXEC_ABORTED	INT32_MIN
 #define EXEC_PATH_MAX	256	/* an app file's path, as the executor keeps it, NUL included */
 
-/* System V on purpose, also in the kernel (whose own convention is the
- * Windows one): the C caller then treats every xmm register as clobbered
- * and saves xmm6-15 once per round, not once per app. */
+/* The services, numbered in the context's order: the kernel's stub n
+ * enters service n (enter_pc.S has the same numbers). */
+enum {
+	EXEC_SVC_LOG, EXEC_SVC_CALLOC, EXEC_SVC_FREE, EXEC_SVC_WINDOW, EXEC_SVC_RAISE,
+	EXEC_SVC_DAMAGE, EXEC_SVC_SYSTEM, EXEC_SVC_TERM_READ, EXEC_SVC_TERM_WRITE, EXEC_SVC_FILE,
+	EXEC_SVC_COUNT,
+	EXEC_SVC_RETURN = 63,	/* start() returned (the return stub) */
+};
+
+/* Calls fn(ctx) with the stack pointer at stack_top and returns its int,
+ * or EXEC_ABORTED.  System V on purpose, also in the kernel (whose own
+ * convention is the Windows one): the C caller then treats every xmm
+ * register as clobbered and saves xmm6-15 once per round, not once per
+ * app. */
+FOMOS_CALL int plat_enter(app_entry_fn fn, struct fomos_ctx *ctx, uint64_t stack_top);
+/* enter.S's plain call on the app's stack (fomos-host; the kernel's ring-0
+ * benchmark mode). */
 FOMOS_CALL int exec_enter(app_entry_fn fn, struct fomos_ctx *ctx, uint64_t stack_top);
+/* What an app's context holds for service n: the address of the
+ * platform's stub that enters it (the kernel, apps in ring 3), or 0 for
+ * the service's own address (fomos-host, the unit tests). */
+uint64_t plat_service_stub(uint32_t n);
+/* Services run with the app's memory closed to them (SMAP) and open it
+ * only around what they read or write of it, after checking it
+ * (exec_app_range).  No-ops where there is no such protection. */
+void plat_user_open(void);
+void plat_user_close(void);
+/* The app of home `slot` is about to be called: its memory opens, and
+ * (protection keys) every other home's closes.  No-op elsewhere. */
+void plat_home_switch(uint32_t slot);
+/* Kernel work inside a service that is not done on the app's memory (a
+ * command of system() that starts, saves or ends apps): every home open
+ * until the next plat_home_switch, which the service must call before it
+ * returns to the app. */
+void plat_homes_open(void);
 /* From inside a service the app called: ends the call now, as a fault
  * would (exec_enter returns EXEC_ABORTED).  Never returns. */
 __attribute__((noreturn)) FOMOS_CALL void exec_leave(void);
@@ -83,12 +115,21 @@ struct exec_fault {
 	uint64_t pc, sp;	/* where the app was */
 };
 
+/* The table of the app being called: exec_services[n] is its service n.
+ * Set by the core for the kernel's SYSCALL entry. */
+extern void *const *exec_services;
+/* Nonzero once the call in progress was cut short (fault, budget, misuse):
+ * the SYSCALL entry leaves through exec_abort_landing instead of returning
+ * to the app. */
+extern volatile int32_t exec_call_aborted;
+/* The SYSCALL entry's answer to a service number the context does not
+ * have: ends the call (the app is told why). */
+__attribute__((noreturn)) FOMOS_CALL void exec_bad_service(uint32_t n);
+
 /* The call in progress: a number that changes at every call, 0 between
  * calls; and when it started (plat_now_ns). */
 uint64_t exec_call_id(void);
 uint64_t exec_call_start_ns(void);
-/* pc lies in the code of the app being called. */
-int exec_pc_in_app(uint64_t pc);
 /* A CPU exception while an app was called: 1 once its reason is recorded
  * (the handler then leaves the call through exec_abort_landing), 0 if no
  * app call is in progress (the platform's own fault). */
@@ -98,5 +139,9 @@ int exec_faulted(const struct exec_fault *f);
  * if it may go on.  The handler asks only while the app's own code runs,
  * never inside a service, whose state may be half changed. */
 int exec_overran(uint64_t spent_ns);
+/* The app being called touched (or had a service touch) addr, which is
+ * not its own memory: 1 once recorded as its fault (the handler leaves the
+ * call), 0 if no app call is in progress. */
+int exec_trespassed(uint64_t addr, uint64_t pc, int write);
 
 #endif

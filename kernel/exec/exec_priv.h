@@ -26,11 +26,13 @@ struct app {
 	uint64_t wake_ns;		/* not called before this plat_now_ns() */
 	app_entry_fn entry;
 	uint64_t calls, cpu_ns;
-	struct fomos_ctx ctx;		/* the executor's truth */
-	struct fomos_ctx call;		/* the copy the app gets, rebuilt at every call */
-	void *store;			/* *ctx->store */
+	struct fomos_ctx ctx;		/* the executor's truth: what the app's copy starts as */
+	struct exec_page *page;		/* in its home: the copy it gets, rebuilt at every call */
+	void *services[EXEC_SVC_COUNT];	/* its services (exec_services while it runs) */
 	uint64_t stack_top;		/* the app's own stack, in its home; 0 until mapped */
 	uint64_t budget_ns;		/* longest call */
+	uint64_t input_seen;		/* events of the input hub copied into its view */
+	uint8_t keys_shown;		/* its view shows the held keys (it had the focus) */
 
 	uint64_t pid;
 	/* Its file's name less ".app", set by the executor: how the log and ps
@@ -51,14 +53,26 @@ struct app {
 	uint64_t src_size;
 	char src_path[EXEC_PATH_MAX];
 	uint32_t restarts;		/* how many times `restart` brought it back */
+	uint64_t parent;		/* the pid of the app that started it (system "run"), 0: none */
 	char reason[EXEC_REASON_MAX];	/* why it ended, for the log and ps */
 };
+
+/* An app's context page, at home + EXEC_PAGE_OFFSET: everything the
+ * context points the app at lives in its own home, so nothing it can
+ * write is the kernel's state. */
+struct exec_page {
+	struct fomos_ctx ctx;		/* the copy it gets at each call */
+	void *store;			/* *ctx->store: the app's, kept between calls */
+	struct fomos_input input;	/* its view: pointer, and key events meant for it */
+};
+_Static_assert(sizeof(struct exec_page) <= EXEC_PAGE_BYTES, "EXEC_PAGE_BYTES");
 
 /* Where a resumed app goes back to (exec_create). */
 struct exec_resume {
 	uint32_t slot;			/* its home */
 	uint64_t pid;
 	uint32_t fb_width, fb_height;	/* its surface's size; 0 x 0: the default */
+	uint64_t store;			/* *store */
 };
 
 extern struct app *exec_apps;		/* start order; ended ones until the next reap */

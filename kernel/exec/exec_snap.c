@@ -96,7 +96,7 @@ static void snap_describe(const struct app *a, struct snapshot_app *s)
 	s->flags = (exec_focus_pid() == a->pid ? SNAPSHOT_APP_FOCUSED : 0) |
 	    (a->damages ? SNAPSHOT_APP_DAMAGE : 0);
 	s->opts = a->opts;
-	s->store = (uint64_t)(uintptr_t)a->store;
+	s->store = (uint64_t)(uintptr_t)a->page->store;	/* the app's slot, in its home */
 	if (a->surface_bytes) {
 		s->win_x = a->layer.x;
 		s->win_y = a->layer.y;
@@ -258,7 +258,7 @@ static struct app *snap_resume_app(struct snapshot_iter *it, const struct snapsh
 	char path[EXEC_PATH_MAX];
 	const uint8_t *file, *data;
 	uint64_t size, va, len;
-	struct exec_resume r = { s->slot, s->pid, s->win_width, s->win_height };
+	struct exec_resume r = { s->slot, s->pid, s->win_width, s->win_height, s->store };
 	struct app *a;
 	int n;
 
@@ -293,7 +293,6 @@ static struct app *snap_resume_app(struct snapshot_iter *it, const struct snapsh
 		}
 		memcpy((void *)(uintptr_t)va, data, len);
 	}
-	a->store = (void *)(uintptr_t)s->store;
 	a->damages = !!(s->flags & SNAPSHOT_APP_DAMAGE);
 	if (a->surface_bytes) {
 		a->layer.x = s->win_x;

@@ -9,6 +9,10 @@
  *                       EXEC_ARENA_MAX)
  *   ... a gap where nothing is ever mapped: a stack overflow faults there
  *   home + 4 GiB - 32 MiB   the top of its stack (64 KiB)
+ *   home + 4 GiB - 31 MiB   its context page: the copy of the context it
+ *                       gets at each call, its store slot, its view of the
+ *                       input (struct exec_page); all of it the app's to
+ *                       scribble on, nothing the kernel trusts
  *
  * Homes are 4 GiB apart plus a "colour" of (slot % 256) x 68 KiB: without
  * it every app's code and stack pages would share the same low address bits
@@ -35,6 +39,8 @@
 #define EXEC_ARENA_OFFSET	(2ull << 30)
 #define EXEC_STACK_OFFSET	((4ull << 30) - (32ull << 20))	/* the top of the app's stack */
 #define EXEC_STACK_SIZE		(64ull << 10)
+#define EXEC_PAGE_OFFSET	(EXEC_STACK_OFFSET + (1ull << 20))
+#define EXEC_PAGE_BYTES		(12ull << 10)	/* sizeof(struct exec_page), page aligned */
 /* Below the stack, nothing is mapped for at least this much: a fault there
  * is reported as a stack overflow. */
 #define EXEC_STACK_GUARD	(1ull << 20)
@@ -43,6 +49,8 @@
 
 _Static_assert(EXEC_ARENA_OFFSET + EXEC_ARENA_MAX <= EXEC_STACK_OFFSET - EXEC_STACK_SIZE - EXEC_STACK_GUARD,
     "the largest arena must end below the stack's guard");
+_Static_assert(EXEC_PAGE_OFFSET + EXEC_PAGE_BYTES + 256 * 0x11000ull <= EXEC_HOME_SIZE,
+    "the context page, coloured, must stay inside its home");
 _Static_assert(EXEC_SURFACE_OFFSET + 8192ull * 8192 * 4 <= EXEC_ARENA_OFFSET,
     "the largest window's surface (8192 x 8192) must fit below the arena");
 

@@ -15,16 +15,6 @@ static int init_name_char(char c)
 	    c == '_' || c == '-' || c == '.';
 }
 
-void app_opts_default(struct app_opts *o)
-{
-	o->trace = 0;
-	o->nofb = 0;
-	o->nosys = 0;
-	o->restart = 0;
-	o->budget_ms = APP_BUDGET_DEFAULT;
-	o->quota = APP_QUOTA_DEFAULT;
-}
-
 /* "64M" -> 67108864.  Returns -1 on anything else. */
 static int init_parse_size(const char *s, size_t len, uint64_t *out)
 {
@@ -48,6 +38,81 @@ static int init_parse_size(const char *s, size_t len, uint64_t *out)
 	return 0;
 }
 
+/* A plain count, "8": no suffix, at most max. */
+static int init_parse_count(const char *s, size_t len, uint64_t max, uint64_t *out)
+{
+	if (!len || s[len - 1] < '0' || s[len - 1] > '9' || init_parse_size(s, len, out) < 0)
+		return -1;
+	return *out <= max ? 0 : -1;
+}
+
+#define INIT_OPTIONS	"trace, nofb, nosys, admin, quota=N, disk=N, spawn=N, budget=MS, restart"
+
+/* s[0..len) is "key=" followed by a value: the value's start in *val. */
+static int init_key(const char *s, size_t len, const char *key, const char **val, size_t *val_len)
+{
+	size_t n = strlen(key);
+
+	if (len <= n || memcmp(s, key, n))
+		return 0;
+	*val = s + n;
+	*val_len = len - n;
+	return 1;
+}
+
+/* One option, s[0..len).  0, or -1 with a reason. */
+static int init_option(const char *s, size_t len, struct app_opts *o, char *why, size_t why_len)
+{
+	const char *v;
+	size_t vl;
+	uint64_t n;
+
+	if (len == 5 && !memcmp(s, "trace", 5)) {
+		o->trace = 1;
+	} else if (len == 4 && !memcmp(s, "nofb", 4)) {
+		o->nofb = 1;
+	} else if (len == 5 && !memcmp(s, "nosys", 5)) {
+		o->nosys = 1;
+	} else if (len == 5 && !memcmp(s, "admin", 5)) {
+		o->admin = 1;
+	} else if (len == 7 && !memcmp(s, "restart", 7)) {
+		o->restart = 1;
+	} else if (init_key(s, len, "budget=", &v, &vl)) {
+		if (init_parse_count(v, vl, APP_BUDGET_MAX, &n) < 0 || n < 1) {
+			fmt_snprintf(why, why_len, "bad budget '%.*s' (1 to 60000 ms, e.g. budget=250)",
+			    (int)MIN(vl, 20), v);
+			return -1;
+		}
+		o->budget_ms = (uint32_t)n;
+	} else if (init_key(s, len, "quota=", &v, &vl)) {
+		if (init_parse_size(v, vl, &n) < 0 || n < 4096 || n > APP_QUOTA_MAX) {
+			fmt_snprintf(why, why_len, "bad quota '%.*s' (4K to 1984M, what an app's home holds; e.g. quota=16M)",
+			    (int)MIN(vl, 20), v);
+			return -1;
+		}
+		o->quota = n;
+	} else if (init_key(s, len, "disk=", &v, &vl)) {
+		/* 0 is a real limit: an app that may read its files, never write. */
+		if (init_parse_size(v, vl, &n) < 0 || n > APP_DISK_MAX) {
+			fmt_snprintf(why, why_len, "bad disk '%.*s' (0 to 4G, what the app's folder may hold; e.g. disk=16M)",
+			    (int)MIN(vl, 20), v);
+			return -1;
+		}
+		o->disk = n;
+	} else if (init_key(s, len, "spawn=", &v, &vl)) {
+		if (init_parse_count(v, vl, APP_SPAWN_MAX, &n) < 0) {
+			fmt_snprintf(why, why_len, "bad spawn '%.*s' (0 to 1024 apps it started, running at once; e.g. spawn=4)",
+			    (int)MIN(vl, 20), v);
+			return -1;
+		}
+		o->spawn = (uint32_t)n;
+	} else {
+		fmt_snprintf(why, why_len, "unknown option '%.*s' (" INIT_OPTIONS ")", (int)MIN(len, 20), s);
+		return -1;
+	}
+	return 0;
+}
+
 int app_opts_parse(const char *s, size_t len, struct app_opts *o, char *why, size_t why_len)
 {
 	size_t i = 0, start;
@@ -60,36 +125,8 @@ int app_opts_parse(const char *s, size_t len, struct app_opts *o, char *why, siz
 			i++;
 		if (i == start)
 			break;
-		if (i - start == 5 && !memcmp(s + start, "trace", 5)) {
-			o->trace = 1;
-		} else if (i - start == 4 && !memcmp(s + start, "nofb", 4)) {
-			o->nofb = 1;
-		} else if (i - start == 5 && !memcmp(s + start, "nosys", 5)) {
-			o->nosys = 1;
-		} else if (i - start == 7 && !memcmp(s + start, "restart", 7)) {
-			o->restart = 1;
-		} else if (i - start > 7 && !memcmp(s + start, "budget=", 7)) {
-			uint64_t ms;
-
-			if (init_parse_size(s + start + 7, i - start - 7, &ms) < 0 || ms < 1 ||
-			    ms > APP_BUDGET_MAX || s[i - 1] < '0' || s[i - 1] > '9') {
-				fmt_snprintf(why, why_len, "bad budget '%.*s' (1 to 60000 ms, e.g. budget=250)",
-				    (int)MIN(i - start - 7, 20), s + start + 7);
-				return -1;
-			}
-			o->budget_ms = (uint32_t)ms;
-		} else if (i - start > 6 && !memcmp(s + start, "quota=", 6)) {
-			if (init_parse_size(s + start + 6, i - start - 6, &o->quota) < 0 ||
-			    o->quota < 4096 || o->quota > APP_QUOTA_MAX) {
-				fmt_snprintf(why, why_len, "bad quota '%.*s' (4K to 1984M, what an app's home holds; e.g. quota=16M)",
-				    (int)MIN(i - start - 6, 20), s + start + 6);
-				return -1;
-			}
-		} else {
-			fmt_snprintf(why, why_len, "unknown option '%.*s' (trace, nofb, nosys, quota=N, budget=MS, restart)",
-			    (int)MIN(i - start, 20), s + start);
+		if (init_option(s + start, i - start, o, why, why_len) < 0)
 			return -1;
-		}
 	}
 	return 0;
 }
@@ -97,12 +134,12 @@ int app_opts_parse(const char *s, size_t len, struct app_opts *o, char *why, siz
 int app_run_args(const char *arg, char *name, struct app_opts *o, char *why, size_t why_len)
 {
 	size_t n = 0, len = strlen(arg);
-	char bad[96];
+	char bad[128];
 
 	while (arg[n] && arg[n] != ' ' && n < APP_NAME_MAX - 1)
 		n++;
 	if (!n || (arg[n] && arg[n] != ' ')) {
-		fmt_snprintf(why, why_len, "usage: run NAME [trace] [nofb] [nosys] [quota=N] [budget=MS] [restart]");
+		fmt_snprintf(why, why_len, "usage: run NAME [trace] [nofb] [nosys] [admin] [quota=N] [disk=N] [spawn=N] [budget=MS] [restart]");
 		return -1;
 	}
 	memcpy(name, arg, n);
@@ -153,7 +190,7 @@ uint32_t init_parse(const char *text, uint64_t len, struct init_entry *out, uint
     init_report_fn *report, void *arg)
 {
 	struct init_entry e;
-	char why[96], msg[160];
+	char why[128], msg[192];
 	uint64_t pos = 0, line = 0;
 	uint32_t count = 0;
 

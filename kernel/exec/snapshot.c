@@ -119,20 +119,91 @@ static uint64_t get64(const uint8_t *p)
 	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
 }
 
-/* The APP chunk's layout. */
+/* The APP chunk's layout (snapshot.h): the same in every version but for
+ * where the options are. */
 enum {
 	APP_TAG = 0, APP_SIZE = 4, APP_PID = 8, APP_NAME = 16, APP_PATH = 48,
-	APP_SLOT = 144, APP_FLAGS = 148, APP_TRACE = 152, APP_NOFB = 153, APP_RESTART = 154,
-	APP_BUDGET = 156, APP_QUOTA = 160, APP_STORE = 168,
+	APP_SLOT = 144, APP_FLAGS = 148, APP_OPTS_V1 = 152, APP_STORE = 168,
 	APP_WIN_X = 176, APP_WIN_Y = 180, APP_WIN_W = 184, APP_WIN_H = 188,
 	APP_WIN_FLAGS = 192, APP_WIN_Z = 196,
 	APP_FILE_SIZE = 200, APP_FILE_HASH = 208,
 	APP_ARENA_MAPPED = 216, APP_HEAP_FREE = 224, APP_HEAP_USED = 232, APP_HEAP_SIZE = 240,
-	APP_HEAP_NREGIONS = 248, APP_HEAP_REGIONS = 256,
+	APP_HEAP_NREGIONS = 248, APP_HEAP_REGIONS = 256, APP_OPTS = 768,
 };
+/* Version 1's options, at APP_OPTS_V1 (zero in version 2). */
+enum { V1_TRACE = 0, V1_NOFB = 1, V1_RESTART = 2, V1_PAD = 3, V1_BUDGET = 4, V1_QUOTA = 8, V1_SIZE = 16 };
+/* The OPTS record, at APP_OPTS. */
+enum { OPT_FLAGS = 0, OPT_BUDGET = 4, OPT_QUOTA = 8, OPT_DISK = 16, OPT_SPAWN = 24, OPT_PAD = 28, OPT_SIZE = 32 };
+#define OPT_TRACE	(1u << 0)
+#define OPT_NOFB	(1u << 1)
+#define OPT_RESTART	(1u << 2)
+#define OPT_NOSYS	(1u << 3)
+#define OPT_ADMIN	(1u << 4)
+#define OPT_KNOWN	0x1fu
+
 _Static_assert(APP_NAME + APP_NAME_MAX == APP_PATH, "name then path");
 _Static_assert(APP_PATH + SNAPSHOT_PATH_MAX == APP_SLOT, "path then slot");
-_Static_assert(APP_HEAP_REGIONS + 16 * HEAP_MAX_REGIONS == SNAPSHOT_APP_CHUNK, "the heap's regions end the chunk");
+_Static_assert(APP_OPTS_V1 + V1_SIZE == APP_STORE, "version 1's options, then the store");
+_Static_assert(APP_HEAP_REGIONS + 16 * HEAP_MAX_REGIONS == SNAPSHOT_APP_CHUNK_V1,
+    "the heap's regions end version 1's chunk");
+_Static_assert(APP_OPTS == SNAPSHOT_APP_CHUNK_V1 && APP_OPTS + OPT_SIZE == SNAPSHOT_APP_CHUNK,
+    "the options end version 2's chunk");
+
+static uint32_t app_chunk_size(uint32_t version)
+{
+	return version == 1 ? SNAPSHOT_APP_CHUNK_V1 : SNAPSHOT_APP_CHUNK;
+}
+
+/* Field by field, never the struct's bytes: its layout is the compiler's. */
+static void opts_encode(uint8_t *p, const struct app_opts *o)
+{
+	put32(p + OPT_FLAGS, (o->trace ? OPT_TRACE : 0) | (o->nofb ? OPT_NOFB : 0) |
+	    (o->restart ? OPT_RESTART : 0) | (o->nosys ? OPT_NOSYS : 0) | (o->admin ? OPT_ADMIN : 0));
+	put32(p + OPT_BUDGET, o->budget_ms);
+	put64(p + OPT_QUOTA, o->quota);
+	put64(p + OPT_DISK, o->disk);
+	put32(p + OPT_SPAWN, o->spawn);
+}
+
+/* The options of an APP chunk c of that version.  NULL, or why they are
+ * refused.  What version 1 did not have keeps its default. */
+static const char *opts_decode(const uint8_t *c, uint32_t version, struct app_opts *o)
+{
+	const uint8_t *p, *v1 = c + APP_OPTS_V1;
+	uint32_t flags;
+
+	app_opts_default(o);
+	if (version == 1) {
+		if (v1[V1_TRACE] > 1 || v1[V1_NOFB] > 1 || v1[V1_RESTART] > 1 || v1[V1_PAD])
+			return "bad init options";
+		o->trace = v1[V1_TRACE];
+		o->nofb = v1[V1_NOFB];
+		o->restart = v1[V1_RESTART];
+		o->budget_ms = get32(v1 + V1_BUDGET);
+		o->quota = get64(v1 + V1_QUOTA);
+	} else {
+		for (uint32_t i = 0; i < V1_SIZE; i++)
+			if (v1[i])
+				return "bad init options";
+		p = c + APP_OPTS;
+		flags = get32(p + OPT_FLAGS);
+		if ((flags & ~OPT_KNOWN) || get32(p + OPT_PAD))
+			return "bad init options";
+		o->trace = !!(flags & OPT_TRACE);
+		o->nofb = !!(flags & OPT_NOFB);
+		o->restart = !!(flags & OPT_RESTART);
+		o->nosys = !!(flags & OPT_NOSYS);
+		o->admin = !!(flags & OPT_ADMIN);
+		o->budget_ms = get32(p + OPT_BUDGET);
+		o->quota = get64(p + OPT_QUOTA);
+		o->disk = get64(p + OPT_DISK);
+		o->spawn = get32(p + OPT_SPAWN);
+	}
+	if (o->budget_ms > APP_BUDGET_MAX || o->quota > APP_QUOTA_MAX || o->disk > APP_DISK_MAX ||
+	    o->spawn > APP_SPAWN_MAX)
+		return "bad init options";
+	return NULL;
+}
 
 static void app_encode(uint8_t *c, const struct snapshot_app *a)
 {
@@ -144,11 +215,6 @@ static void app_encode(uint8_t *c, const struct snapshot_app *a)
 	memcpy(c + APP_PATH, a->path, strnlen(a->path, SNAPSHOT_PATH_MAX));
 	put32(c + APP_SLOT, a->slot);
 	put32(c + APP_FLAGS, a->flags);
-	c[APP_TRACE] = a->opts.trace;
-	c[APP_NOFB] = a->opts.nofb;
-	c[APP_RESTART] = a->opts.restart;
-	put32(c + APP_BUDGET, a->opts.budget_ms);
-	put64(c + APP_QUOTA, a->opts.quota);
 	put64(c + APP_STORE, a->store);
 	put32(c + APP_WIN_X, (uint32_t)a->win_x);
 	put32(c + APP_WIN_Y, (uint32_t)a->win_y);
@@ -167,6 +233,7 @@ static void app_encode(uint8_t *c, const struct snapshot_app *a)
 		put64(c + APP_HEAP_REGIONS + 16 * i, a->heap_regions[i].start);
 		put64(c + APP_HEAP_REGIONS + 16 * i + 8, a->heap_regions[i].end);
 	}
+	opts_encode(c + APP_OPTS, &a->opts);
 }
 
 /* A NUL-terminated string of allowed characters in field[0..max), zeros
@@ -221,11 +288,14 @@ static const char *arena_bad(const struct snapshot_app *a)
 	return NULL;
 }
 
-/* Parses and checks one APP chunk.  Returns NULL, or why it is refused. */
-static const char *app_decode(const uint8_t *c, struct snapshot_app *a)
+/* Parses and checks one APP chunk of that version (app_chunk_size bytes).
+ * Returns NULL, or why it is refused. */
+static const char *app_decode(const uint8_t *c, uint32_t version, struct snapshot_app *a)
 {
+	const char *why;
+
 	memset(a, 0, sizeof(*a));
-	if (get32(c + APP_TAG) != TAG_APP || get32(c + APP_SIZE) != SNAPSHOT_APP_CHUNK)
+	if (get32(c + APP_TAG) != TAG_APP || get32(c + APP_SIZE) != app_chunk_size(version))
 		return "not an app record";
 	if (!text_ok(c + APP_NAME, APP_NAME_MAX, 0))
 		return "name missing, not terminated, or not of A-Z a-z 0-9 _ . -";
@@ -236,11 +306,6 @@ static const char *app_decode(const uint8_t *c, struct snapshot_app *a)
 	a->pid = get64(c + APP_PID);
 	a->slot = get32(c + APP_SLOT);
 	a->flags = get32(c + APP_FLAGS);
-	a->opts.trace = c[APP_TRACE];
-	a->opts.nofb = c[APP_NOFB];
-	a->opts.restart = c[APP_RESTART];
-	a->opts.budget_ms = get32(c + APP_BUDGET);
-	a->opts.quota = get64(c + APP_QUOTA);
 	a->store = get64(c + APP_STORE);
 	a->win_x = (int32_t)get32(c + APP_WIN_X);
 	a->win_y = (int32_t)get32(c + APP_WIN_Y);
@@ -267,9 +332,8 @@ static const char *app_decode(const uint8_t *c, struct snapshot_app *a)
 		return "home slot out of range";
 	if (a->flags & ~SNAPSHOT_APP_FLAGS)
 		return "unknown flags";
-	if (a->opts.trace > 1 || a->opts.nofb > 1 || a->opts.restart > 1 || c[APP_RESTART + 1] ||
-	    a->opts.budget_ms > APP_BUDGET_MAX || a->opts.quota > APP_QUOTA_MAX)
-		return "bad init options";
+	if ((why = opts_decode(c, version, &a->opts)) != NULL)
+		return why;
 	if (a->store && !inside(a->store, 1, exec_home(a->slot), EXEC_HOME_SIZE))
 		return "store pointer outside its home";
 	if (a->win_width > SNAPSHOT_WIN_MAX || a->win_height > SNAPSHOT_WIN_MAX)
@@ -373,7 +437,7 @@ int snapshot_app(struct snapshot_writer *w, const struct snapshot_app *app)
 	if (w->app_count == SNAPSHOT_MAX_APPS)
 		return writer_fail(w, "too many apps");
 	app_encode(chunk, app);
-	if ((why = app_decode(chunk, &check)) != NULL)
+	if ((why = app_decode(chunk, SNAPSHOT_VERSION, &check)) != NULL)
 		return writer_fail(w, why);
 	if (slot_taken(w->slots, check.slot))
 		return writer_fail(w, "two apps in one home");
@@ -480,6 +544,11 @@ void snapshot_iter_init(struct snapshot_iter *it, const uint8_t *buf, const stru
 	it->apps_left = info->app_count;
 	if (it->end < it->pos)
 		iter_fail_plain(it, "total length shorter than the header");
+	/* The header passed snapshot_check, which took its version. */
+	it->version = it->end >= SNAPSHOT_HEADER_SIZE ? get32(buf + 8) : 0;
+	it->app_chunk = app_chunk_size(it->version);
+	if (it->version < SNAPSHOT_VERSION_MIN || it->version > SNAPSHOT_VERSION)
+		iter_fail_plain(it, "unknown format version");
 	snapshot_hash_init(&it->body_sum);
 }
 
@@ -566,18 +635,18 @@ int snapshot_next_app(struct snapshot_iter *it, struct snapshot_app *out)
 	}
 	it->app_index++;
 	memset(&it->app, 0, sizeof(it->app));
-	if (iter_need(it, SNAPSHOT_APP_CHUNK) < 0)
+	if (iter_need(it, it->app_chunk) < 0)
 		return -1;
-	if ((why = app_decode(it->buf + it->pos, &it->app)) != NULL)
+	if ((why = app_decode(it->buf + it->pos, it->version, &it->app)) != NULL)
 		return iter_fail(it, why);
 	if (slot_taken(it->slots, it->app.slot))
 		return iter_fail(it, "two apps in one home");
 	slot_mark(it->slots, it->app.slot);
 	if (it->verify) {
 		snapshot_hash_init(&it->app_sum);
-		snapshot_hash_update(&it->app_sum, it->buf + it->pos, SNAPSHOT_APP_CHUNK);
+		snapshot_hash_update(&it->app_sum, it->buf + it->pos, it->app_chunk);
 	}
-	it->pos += SNAPSHOT_APP_CHUNK;
+	it->pos += it->app_chunk;
 	it->apps_left--;
 	it->in_app = 1;
 	it->prev_end = exec_home(it->app.slot);
@@ -607,9 +676,11 @@ int snapshot_check(const uint8_t *buf, uint64_t size, struct snapshot_info *info
 		    size, SNAPSHOT_HEADER_SIZE);
 	if (get64(buf) != SNAPSHOT_MAGIC)
 		return check_fail(why, why_len, "bad magic (not a snapshot)", 0, 0);
-	if (get32(buf + 8) != SNAPSHOT_VERSION)
-		return check_fail(why, why_len, "format version %llu (this kernel reads %llu)",
-		    get32(buf + 8), SNAPSHOT_VERSION);
+	if (get32(buf + 8) < SNAPSHOT_VERSION_MIN || get32(buf + 8) > SNAPSHOT_VERSION) {
+		fmt_snprintf(why, why_len, "format version %u (this kernel reads %u to %u)",
+		    get32(buf + 8), SNAPSHOT_VERSION_MIN, SNAPSHOT_VERSION);
+		return -1;
+	}
 	if (get32(buf + 12) != SNAPSHOT_HEADER_SIZE || get32(buf + 28))
 		return check_fail(why, why_len, "malformed header", 0, 0);
 	if (get64(buf + 56) != snapshot_hash_bytes(buf, 56))

@@ -16,9 +16,13 @@
  *     56 u64 header sum (of bytes 0..56)
  *   then, per app, in start order:
  *     APP  chunk, SNAPSHOT_APP_CHUNK bytes: pid, name, app file path, home
- *          slot, flags, init options, store, window, app file identity, and
- *          the kernel's record of its arena (the heap's free list lives in
- *          kernel memory, not in the arena)
+ *          slot, flags, store, window, app file identity, the kernel's
+ *          record of its arena (struct heap: where the free list starts;
+ *          the list itself is in the arena), and its init options, in the
+ *          OPTS record that ends the chunk:
+ *             0 u32 flags: 1 trace, 2 nofb, 4 restart, 8 nosys, 16 admin
+ *             4 u32 budget_ms     8 u64 quota     16 u64 disk
+ *            24 u32 spawn        28 u32 0
  *     REGN chunks: u32 tag, u32 0, u64 va, u64 len, len bytes, zeros to a
  *          multiple of 8.  Ascending, not overlapping, inside the home.
  *     AEND chunk: u32 tag, u32 region count, u64 region bytes,
@@ -31,6 +35,16 @@
  * that is not all there (total length past the end): refused.  A save
  * always writes the slot NOT holding the newest valid snapshot, so the
  * newest one is never touched while it is the only good one.
+ *
+ * Versions.  The reader takes every version written so far, so a kernel
+ * update never throws the saved apps away:
+ *   1  the APP chunk is SNAPSHOT_APP_CHUNK_V1 (768) bytes, without the OPTS
+ *      record; its options are bytes 152 trace, 153 nofb, 154 restart,
+ *      155 0, 156 u32 budget_ms, 160 u64 quota.  Read with every option it
+ *      lacks (nosys, admin, disk, spawn) at its default (initfile.h).
+ *   2  (written now) bytes 152..167 are zero, the options are in OPTS.
+ * A change to any record is a new version; the writer writes only the
+ * newest.
  *
  * The sum is this file's own 64-bit hash (snapshot_hash_*): every step is a
  * bijection of the state, so any change confined to one 8-byte word (every
@@ -46,9 +60,11 @@
 #include "initfile.h"
 
 #define SNAPSHOT_MAGIC		0x50414e534f4d4f46ull	/* "FOMOSNAP" */
-#define SNAPSHOT_VERSION	1
+#define SNAPSHOT_VERSION	2		/* what the writer writes */
+#define SNAPSHOT_VERSION_MIN	1		/* the oldest the reader takes */
 #define SNAPSHOT_HEADER_SIZE	64
-#define SNAPSHOT_APP_CHUNK	768
+#define SNAPSHOT_APP_CHUNK	800
+#define SNAPSHOT_APP_CHUNK_V1	768
 #define SNAPSHOT_REGION_HEAD	24
 #define SNAPSHOT_END_CHUNK	24
 #define SNAPSHOT_PATH_MAX	96		/* = BOOT_PATH_MAX */
@@ -171,6 +187,8 @@ int snapshot_check(const uint8_t *buf, uint64_t size, struct snapshot_info *info
  * 0 (no more) or -1 (damaged; it.why says why). */
 struct snapshot_iter {
 	const uint8_t *buf;
+	uint32_t version;		/* the file's format */
+	uint32_t app_chunk;		/* the APP chunk's size in that format */
 	uint64_t end;			/* total length */
 	uint64_t pos;			/* the next chunk */
 	uint32_t apps_left;

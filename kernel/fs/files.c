@@ -146,24 +146,9 @@ static int files_ops_stat(const char *path, uint64_t *size, int *is_dir)
 	return 0;
 }
 
-struct files_lister {
-	fs_list_fn *fn;
-	void *arg;
-};
-
-static int files_ops_list_one(void *arg, const char *name, int is_dir, uint64_t size)
-{
-	struct files_lister *l = arg;
-
-	(void)size;
-	return l->fn(l->arg, name, is_dir);
-}
-
 static int files_ops_list(const char *path, fs_list_fn *fn, void *arg)
 {
-	struct files_lister l = { fn, arg };
-
-	return files_err(fat_list(&files.vol, path, files_ops_list_one, &l));
+	return files_err(fat_list(&files.vol, path, fn, arg));
 }
 
 static int files_ops_remove(const char *path)

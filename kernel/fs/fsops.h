@@ -12,8 +12,9 @@
 
 #include <stdint.h>
 
-/* One entry of a folder; return nonzero to stop the listing. */
-typedef int fs_list_fn(void *arg, const char *name, int is_dir);
+/* One entry of a folder, with its size in bytes if it is a file (0 for a
+ * folder); return nonzero to stop the listing. */
+typedef int fs_list_fn(void *arg, const char *name, int is_dir, uint64_t size);
 
 struct fs_ops {
 	int (*writable)(void);

@@ -10,8 +10,13 @@
  *
  * The free list is in address order so that a free finds both neighbours in
  * one walk and coalesces with them.  Nothing here panics: an arena may belong
- * to an app, so a bad pointer or a damaged free list is reported or stepped
- * around, never followed out of the heap's regions.
+ * to an app, which can write anything over the headers and links.  So every
+ * word read from a region (a size, a magic, a link) is read once into a local
+ * and checked before it is used: a block must be aligned, lie wholly inside
+ * one region, and carry the right magic; the free list must go strictly up
+ * in address with no two blocks overlapping (which also bounds every walk).
+ * Writes go only to blocks that passed those checks.  Damage marks the heap
+ * corrupt (heap.h) and the operation fails with nothing written.
  */
 #include <stdint.h>
 #include <stdbool.h>
@@ -58,46 +63,90 @@ in_region(const struct heap *h, uint64_t a, uint64_t len)
 	return false;
 }
 
-/* A block of that kind whose header and whole extent are inside a region. */
-static bool
-block_ok(const struct heap *h, const struct heap_block *b, uint64_t kind)
+/* The size of the block of that kind at b, or 0 if b is not one: aligned,
+ * header and whole extent inside one region, its magic right.  Each word is
+ * read once, so the size returned is the size that was checked. */
+static uint64_t
+block_size(const struct heap *h, const struct heap_block *b, uint64_t kind)
 {
+	uint64_t size, m;
+
 	if (addr(b) % ALIGN != 0 || !in_region(h, addr(b), MIN_BLOCK))
-		return false;
-	if (b->magic != magic(b, kind))
-		return false;
-	return b->size >= MIN_BLOCK && b->size % ALIGN == 0 &&
-	    in_region(h, addr(b), b->size);
+		return 0;
+	m = b->magic;
+	size = b->size;
+	if (m != magic(b, kind) || size < MIN_BLOCK || size % ALIGN != 0 ||
+	    !in_region(h, addr(b), size))
+		return 0;
+	return size;
 }
 
-/* Puts b (already sized) on the free list in address order and merges it
- * with whichever neighbours touch it. */
-static void
-insert_free(struct heap *h, struct heap_block *b)
+static void *
+damaged(struct heap *h)
 {
-	struct heap_block *prev = NULL, *cur = h->free_list;
+	h->corrupt = 1;
+	return NULL;
+}
 
-	/* Each step must go up in address: a list an app bent into a loop
-	 * (its arena holds the links) ends the walk instead of spinning. */
-	while (cur != NULL && addr(cur) < addr(b) && block_ok(h, cur, MAGIC_FREE) &&
-	    (prev == NULL || addr(cur) > addr(prev))) {
-		prev = cur;
-		cur = cur->next;
+/* A place in the free list: between prev (NULL: the list's head) and cur
+ * (NULL: the end), with their sizes as they were checked. */
+struct place {
+	struct heap_block *prev, *cur;
+	uint64_t prev_size, cur_size;
+};
+
+/* Where a block [b, b+size) goes in the free list.  Only reads, and every
+ * block it passes is checked; -1 if the list is damaged or b overlaps a
+ * free block (then nothing may be written). */
+static int
+find_place(const struct heap *h, uint64_t b, uint64_t size, struct place *p)
+{
+	uint64_t prev_end = 0;
+
+	p->prev = NULL;
+	p->prev_size = 0;
+	p->cur = h->free_list;
+	for (;;) {
+		if (p->cur == NULL) {
+			p->cur_size = 0;
+			break;
+		}
+		p->cur_size = block_size(h, p->cur, MAGIC_FREE);
+		/* Going up, never overlapping: a loop an app bent the links
+		 * into ends here instead of spinning. */
+		if (p->cur_size == 0 || addr(p->cur) < prev_end)
+			return -1;
+		if (addr(p->cur) >= b)
+			break;
+		prev_end = addr(p->cur) + p->cur_size;	/* inside a region: no wrap */
+		p->prev = p->cur;
+		p->prev_size = p->cur_size;
+		p->cur = p->cur->next;
 	}
-	if (cur != NULL && (!block_ok(h, cur, MAGIC_FREE) || (prev != NULL && addr(cur) <= addr(prev))))
-		cur = NULL;	/* damaged tail: cut it off rather than follow it */
+	if (prev_end > b || (p->cur != NULL && b + size > addr(p->cur)))
+		return -1;	/* b lies inside a free block */
+	return 0;
+}
 
+/* Links b (size bytes) in at p and merges it with whichever neighbours touch
+ * it.  Every block written is b or one find_place checked. */
+static void
+link_free(struct heap *h, struct heap_block *b, uint64_t size, const struct place *p)
+{
+	struct heap_block *next = p->cur;
+
+	if (p->cur != NULL && addr(b) + size == addr(p->cur)) {
+		size += p->cur_size;
+		next = p->cur->next;	/* checked when a walk reaches it */
+	}
+	b->size = size;
 	b->magic = magic(b, MAGIC_FREE);
-	b->next = cur;
-	if (cur != NULL && addr(b) + b->size == addr(cur)) {
-		b->size += cur->size;
-		b->next = cur->next;
-	}
-	if (prev != NULL && addr(prev) + prev->size == addr(b)) {
-		prev->size += b->size;
-		prev->next = b->next;
-	} else if (prev != NULL) {
-		prev->next = b;
+	b->next = next;
+	if (p->prev != NULL && addr(p->prev) + p->prev_size == addr(b)) {
+		p->prev->size = p->prev_size + size;
+		p->prev->next = next;
+	} else if (p->prev != NULL) {
+		p->prev->next = b;
 	} else {
 		h->free_list = b;
 	}
@@ -128,11 +177,11 @@ heap_init(struct heap *h)
 int
 heap_add(struct heap *h, void *mem, uint64_t size)
 {
-	struct heap_block *b;
+	struct place p;
 	uint64_t start, end;
 	uint32_t i;
 
-	if (size > UINT64_MAX - addr(mem))
+	if (h->corrupt || size > UINT64_MAX - addr(mem))
 		return -1;
 	start = ALIGN_UP(addr(mem), ALIGN);
 	end = ALIGN_DOWN(addr(mem) + size, ALIGN);
@@ -141,6 +190,12 @@ heap_add(struct heap *h, void *mem, uint64_t size)
 	for (i = 0; i < h->region_count; i++)
 		if (start < h->regions[i].end && h->regions[i].start < end)
 			return -1;	/* overlaps memory we already own */
+	/* The walk comes first: a damaged list refuses the region before
+	 * the table names it, so the caller may unmap it again. */
+	if (find_place(h, start, end - start, &p) < 0) {
+		damaged(h);
+		return -1;
+	}
 
 	/* The kmem heap grows by pages that are often contiguous: extend a
 	 * region rather than use up the table, so blocks can span both. */
@@ -159,48 +214,53 @@ heap_add(struct heap *h, void *mem, uint64_t size)
 		h->region_count++;
 	}
 	h->size += end - start;
-
-	b = (struct heap_block *)(uintptr_t)start;
-	b->size = end - start;
-	insert_free(h, b);
+	link_free(h, (struct heap_block *)(uintptr_t)start, end - start, &p);
 	return 0;
 }
 
 void *
 heap_alloc(struct heap *h, uint64_t size)
 {
-	struct heap_block **link = &h->free_list, *b, *rest;
-	uint64_t need, prev = 0;
+	struct heap_block *prev = NULL, *b = h->free_list, *next = NULL, *rest;
+	uint64_t need, bsize = 0, prev_end = 0;
 
-	if (size > UINT64_MAX - MIN_BLOCK)
+	if (h->corrupt || size > UINT64_MAX - MIN_BLOCK)
 		return NULL;
 	need = MAX(ALIGN_UP(size, ALIGN) + HDR, MIN_BLOCK);
 
-	for (b = *link; b != NULL; prev = addr(b), link = &b->next, b = *link) {
-		/* Out of address order is damage too: it bounds the walk. */
-		if (!block_ok(h, b, MAGIC_FREE) || addr(b) <= prev) {
-			*link = NULL;	/* damaged: drop the rest of the list */
+	for (;; prev = b, b = next) {
+		if (b == NULL)
 			return NULL;
-		}
-		if (b->size >= need)
+		bsize = block_size(h, b, MAGIC_FREE);
+		if (bsize == 0 || addr(b) < prev_end)
+			return damaged(h);
+		next = b->next;		/* read once; checked as the next b */
+		if (bsize >= need)
 			break;
+		prev_end = addr(b) + bsize;
 	}
-	if (b == NULL)
-		return NULL;
+	/* More free than there is room for: a free block was grown over
+	 * allocated ones.  (Not every overlap shows here; those that do not
+	 * still stay inside the regions, and hurt only the heap's owner.) */
+	if (bsize > h->size - MIN(h->used, h->size))
+		return damaged(h);
 
 	/* Split only if what is left can be a block of its own. */
-	if (b->size - need >= MIN_BLOCK) {
+	if (bsize - need >= MIN_BLOCK) {
 		rest = (struct heap_block *)(uintptr_t)(addr(b) + need);
-		rest->size = b->size - need;
+		rest->size = bsize - need;
 		rest->magic = magic(rest, MAGIC_FREE);
-		rest->next = b->next;
+		rest->next = next;
+		next = rest;
+		bsize = need;
 		b->size = need;
-		*link = rest;
-	} else {
-		*link = b->next;
 	}
+	if (prev != NULL)
+		prev->next = next;
+	else
+		h->free_list = next;
 	b->magic = magic(b, MAGIC_USED);
-	h->used += b->size;
+	h->used += bsize;
 	return (uint8_t *)b + HDR;
 }
 
@@ -217,42 +277,54 @@ heap_calloc(struct heap *h, uint64_t count, uint64_t size)
 	return p;
 }
 
-/* The block ptr was returned for, or NULL: read only after the range check. */
+/* The block ptr was returned for and its size, or NULL: read only after
+ * the range check. */
 static struct heap_block *
-block_of(struct heap *h, void *ptr, uint64_t kind)
+block_of(const struct heap *h, void *ptr, uint64_t kind, uint64_t *size)
 {
 	struct heap_block *b;
 
 	if (addr(ptr) % ALIGN != 0 || addr(ptr) < HDR)
 		return NULL;
 	b = (struct heap_block *)(uintptr_t)(addr(ptr) - HDR);
-	return block_ok(h, b, kind) ? b : NULL;
+	*size = block_size(h, b, kind);
+	return *size ? b : NULL;
 }
 
 int
 heap_free(struct heap *h, void *ptr)
 {
 	struct heap_block *b;
+	struct place p;
+	uint64_t size;
 
 	if (ptr == NULL)
 		return HEAP_OK;
-	b = block_of(h, ptr, MAGIC_USED);
+	if (h->corrupt)
+		return HEAP_CORRUPT;
+	b = block_of(h, ptr, MAGIC_USED, &size);
 	if (b == NULL) {
 		/* A block merged into a free neighbour keeps its stale free
 		 * header, so freeing it again is still recognised. */
-		if (block_of(h, ptr, MAGIC_FREE) != NULL)
+		if (block_of(h, ptr, MAGIC_FREE, &size) != NULL)
 			return HEAP_DOUBLE_FREE;
 		return HEAP_BAD_POINTER;
 	}
-	h->used -= b->size;
-	insert_free(h, b);
+	/* A header claiming more than is allocated, or a list that no
+	 * longer holds together, was written over. */
+	if (size > h->used || find_place(h, addr(b), size, &p) < 0) {
+		damaged(h);
+		return HEAP_CORRUPT;
+	}
+	h->used -= size;
+	link_free(h, b, size, &p);
 	return HEAP_OK;
 }
 
 uint64_t
 heap_block_size(struct heap *h, void *ptr)
 {
-	struct heap_block *b = ptr == NULL ? NULL : block_of(h, ptr, MAGIC_USED);
+	uint64_t size = 0;
 
-	return b == NULL ? 0 : b->size - HDR;
+	return ptr != NULL && block_of(h, ptr, MAGIC_USED, &size) != NULL ? size - HDR : 0;
 }

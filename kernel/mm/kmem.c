@@ -34,6 +34,9 @@ void *kmalloc(uint64_t size)
 	p = heap_alloc(&kmem_heap, size);
 	if (!p && kmem_grow(size) == 0)
 		p = heap_alloc(&kmem_heap, size);
+	/* Only the kernel writes this heap: damage is a kernel bug. */
+	if (!p && kmem_heap.corrupt)
+		panic("kmem: kmalloc(%llu): the kernel heap's headers are damaged", (unsigned long long)size);
 	return p;
 }
 
@@ -55,7 +58,8 @@ void kfree(void *p)
 
 	if (err != HEAP_OK)
 		panic("kmem: kfree(%p): %s", p,
-		    err == HEAP_DOUBLE_FREE ? "double free" : "not a heap pointer");
+		    err == HEAP_DOUBLE_FREE ? "double free" :
+		    err == HEAP_CORRUPT ? "the kernel heap's headers are damaged" : "not a heap pointer");
 }
 
 uint64_t kmem_used(void) { return kmem_heap.used; }

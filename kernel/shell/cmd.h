@@ -32,7 +32,13 @@ struct cmd {
 	const char *name;
 	void (*fn)(struct cmd_out *o, const char *arg);	/* arg: what follows the name, trimmed */
 	const char *help;
+	/* CMD_ANYONE: concerns only the app that asks (or nothing of
+	 * anyone's), so every app's system() may run it; 0: acts on other
+	 * apps or on the machine, so an app needs the `admin` option.  The
+	 * serial line's user may run everything. */
+	uint8_t rights;
 };
+#define CMD_ANYONE	1
 
 extern const struct cmd cmd_platform[];
 extern const uint32_t cmd_platform_count;
@@ -40,9 +46,13 @@ extern const uint32_t cmd_platform_count;
 /* Runs one command line (changed in place).  0, or -1 for an unknown
  * command (the answer says so). */
 int cmd_run(struct cmd_out *o, char *line);
-/* ctx->system()'s handler (exec_system_fn): runs line (changed in place),
- * its answer into out, NUL-terminated, cut to cap; returns its full
- * length, or -1 for an unknown command. */
-int64_t cmd_system(char *line, char *out, uint32_t cap);
+/* ctx->system()'s handler (exec_system_fn): runs line (changed in place)
+ * for app `caller` (admin: it has the option), its answer into out,
+ * NUL-terminated, cut to cap; returns its full length, -1 for an unknown
+ * command, -2 for one the caller may not use (the answer says why). */
+int64_t cmd_system(char *line, char *out, uint32_t cap, uint64_t caller, int admin);
+/* The app whose system() call is running, 0 for the serial line's user:
+ * for commands whose rights depend on the arguments (kill PID). */
+uint64_t cmd_caller(void);
 
 #endif

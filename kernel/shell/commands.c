@@ -68,6 +68,14 @@ static void cmd_run_app(struct cmd_out *o, const char *arg)
 		cmd_printf(o, "run: %s\n", exec_last_error());
 }
 
+static uint64_t cmd_caller_pid;		/* 0: the serial line's user */
+static int cmd_caller_admin;
+
+uint64_t cmd_caller(void)
+{
+	return cmd_caller_pid;
+}
+
 static void cmd_kill(struct cmd_out *o, const char *arg)
 {
 	uint64_t pid = 0;
@@ -77,6 +85,10 @@ static void cmd_kill(struct cmd_out *o, const char *arg)
 		pid = pid * 10 + (uint64_t)(*p++ - '0');
 	if (p == arg || *p) {
 		cmd_printf(o, "usage: kill PID\n");
+		return;
+	}
+	if (cmd_caller_pid && !cmd_caller_admin && pid != cmd_caller_pid) {
+		cmd_printf(o, "kill: an app may end only itself without the admin option\n");
 		return;
 	}
 	if (exec_kill(pid) < 0)
@@ -93,11 +105,11 @@ static void cmd_log(struct cmd_out *o, const char *arg)
 }
 
 static const struct cmd cmd_common[] = {
-	{ "help", cmd_help, "list the commands" },
-	{ "ps", cmd_ps, "the apps, running and recently ended" },
-	{ "run", cmd_run_app, "run NAME [options]: start an app (see /fomos/init)" },
-	{ "kill", cmd_kill, "kill PID: end an app" },
-	{ "log", cmd_log, "the most recent log" },
+	{ "help", cmd_help, "list the commands", CMD_ANYONE },
+	{ "ps", cmd_ps, "the apps, running and recently ended", CMD_ANYONE },
+	{ "run", cmd_run_app, "run NAME [options]: start an app (see /fomos/init)", 0 },
+	{ "kill", cmd_kill, "kill PID: end an app (an app without admin: only itself)", CMD_ANYONE },
+	{ "log", cmd_log, "the most recent log", 0 },
 };
 
 static void cmd_help(struct cmd_out *o, const char *arg)
@@ -124,7 +136,8 @@ static const struct cmd *cmd_find(const char *name)
 	return NULL;
 }
 
-int cmd_run(struct cmd_out *o, char *line)
+/* Runs line for the current caller; 0, -1 unknown, -2 not allowed. */
+static int cmd_dispatch(struct cmd_out *o, char *line)
 {
 	const struct cmd *c;
 	char *arg;
@@ -143,16 +156,32 @@ int cmd_run(struct cmd_out *o, char *line)
 		cmd_printf(o, "unknown command '%s' (try 'help')\n", line);
 		return -1;
 	}
+	if (cmd_caller_pid && !cmd_caller_admin && !(c->rights & CMD_ANYONE)) {
+		cmd_printf(o, "%s: not allowed: it acts on other apps or the machine, and this app was "
+		    "started without the admin option\n", line);
+		return -2;
+	}
 	c->fn(o, arg);
 	return 0;
 }
 
-int64_t cmd_system(char *line, char *out, uint32_t cap)
+int cmd_run(struct cmd_out *o, char *line)
+{
+	cmd_caller_pid = 0;
+	return cmd_dispatch(o, line);
+}
+
+int64_t cmd_system(char *line, char *out, uint32_t cap, uint64_t caller, int admin)
 {
 	struct cmd_out o = { out, cap ? cap - 1 : 0, 0, NULL };
-	int r = cmd_run(&o, line);
+	int r;
+
+	cmd_caller_pid = caller;
+	cmd_caller_admin = admin;
+	r = cmd_dispatch(&o, line);
+	cmd_caller_pid = 0;
 
 	if (cap)
 		out[MIN(o.len, cap - 1)] = 0;
-	return r < 0 ? -1 : (int64_t)o.len;
+	return r < 0 ? r : (int64_t)o.len;
 }

@@ -76,13 +76,13 @@ static void kcmd_reboot(struct cmd_out *o, const char *arg)
 }
 
 const struct cmd cmd_platform[] = {
-	{ "mem", kcmd_mem, "physical memory, kernel heap, apps" },
-	{ "time", kcmd_time, "time since boot" },
-	{ "lspci", kcmd_lspci, "the PCI functions and their drivers" },
-	{ "disk", disk_cmd, "disk [sum NAME [FIRST N] | wtest NAME]: the disks" },
-	{ "save", kcmd_save, "save every running app to /fomos/state/ (resumed at the next boot)" },
-	{ "suspend", kcmd_suspend, "save, then power off" },
-	{ "shutdown", kcmd_shutdown, "power off (ACPI S5)" },
-	{ "reboot", kcmd_reboot, "reset the machine" },
+	{ "mem", kcmd_mem, "physical memory, kernel heap, apps", CMD_ANYONE },
+	{ "time", kcmd_time, "time since boot", CMD_ANYONE },
+	{ "lspci", kcmd_lspci, "the PCI functions and their drivers", 0 },
+	{ "disk", disk_cmd, "disk [sum NAME [FIRST N] | wtest NAME]: the disks", 0 },
+	{ "save", kcmd_save, "save every running app to /fomos/state/ (resumed at the next boot)", 0 },
+	{ "suspend", kcmd_suspend, "save, then power off", 0 },
+	{ "shutdown", kcmd_shutdown, "power off (ACPI S5)", 0 },
+	{ "reboot", kcmd_reboot, "reset the machine", 0 },
 };
 const uint32_t cmd_platform_count = ARRAY_LEN(cmd_platform);

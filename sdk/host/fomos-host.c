@@ -90,7 +90,8 @@ static void host_usage(FILE *f)
 	    "  --keymap us|fr      the window keyboard's layout (default us)\n"
 	    "\n"
 	    "OPTIONS: those of a /fomos/init line, comma-separated: trace, nofb,\n"
-	    "quota=N, budget=MS, restart, nosys (e.g. hello.app:trace,quota=8M).\n", f);
+	    "quota=N, budget=MS, restart, nosys, admin, disk=N, spawn=N\n"
+	    "(e.g. hello.app:trace,quota=8M).\n", f);
 }
 
 /* The first Ctrl-C stops the loop after the app being called returns (and
@@ -306,7 +307,7 @@ static int64_t host_start_file(const char *path, const struct app_opts *opts)
 static int64_t host_start_arg(const char *arg)
 {
 	struct app_opts opts;
-	char path[4096], options[256], why[96];
+	char path[4096], options[256], why[128];
 	const char *colon = strrchr(arg, ':');
 	struct stat st;
 	uint64_t i;

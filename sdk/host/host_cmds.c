@@ -23,7 +23,7 @@ static void host_cmd_time(struct cmd_out *o, const char *arg)
 }
 
 const struct cmd cmd_platform[] = {
-	{ "mem", host_cmd_mem, "memory the apps hold" },
-	{ "time", host_cmd_time, "time since fomos-host started" },
+	{ "mem", host_cmd_mem, "memory the apps hold", CMD_ANYONE },
+	{ "time", host_cmd_time, "time since fomos-host started", CMD_ANYONE },
 };
 const uint32_t cmd_platform_count = ARRAY_LEN(cmd_platform);

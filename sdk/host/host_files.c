@@ -146,9 +146,16 @@ static int32_t host_files_parents(const char *path)
 	}
 }
 
+/* One entry of a listing: its name ('/' at the end for a folder, while
+ * sorting) and, for a file, its size. */
+struct host_entry {
+	char *name;
+	uint64_t size;
+};
+
 static int host_files_cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct host_entry *)a)->name, ((const struct host_entry *)b)->name);
 }
 
 /* --- fsops.h ---------------------------------------------------------------------- */
@@ -226,7 +233,7 @@ static int host_files_list(const char *volume_path, fs_list_fn *fn, void *arg)
 {
 	char path[HOST_PATH_MAX];
 	int32_t r = host_files_path(volume_path, path, sizeof(path));
-	char **names = NULL;
+	struct host_entry *ents = NULL;
 	size_t n = 0, cap = 0, i;
 	struct dirent *e;
 	DIR *d;
@@ -238,22 +245,26 @@ static int host_files_list(const char *volume_path, fs_list_fn *fn, void *arg)
 	while ((e = readdir(d))) {
 		char full[HOST_PATH_MAX];
 		struct stat st;
+		int is_dir;
 
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		snprintf(full, sizeof(full), "%s/%s", path, e->d_name);
 		if (n == cap) {
-			char **more = realloc(names, (cap = cap ? cap * 2 : 16) * sizeof(*names));
+			struct host_entry *more = realloc(ents, (cap = cap ? cap * 2 : 16) * sizeof(*ents));
 
 			if (!more) {
 				r = FOMOS_E_NOMEM;
 				break;
 			}
-			names = more;
+			ents = more;
 		}
+		if (stat(full, &st) != 0)
+			memset(&st, 0, sizeof(st));	/* a dangling link: an empty file */
+		is_dir = S_ISDIR(st.st_mode);
+		ents[n].size = is_dir ? 0 : (uint64_t)st.st_size;
 		/* A trailing '/' marks a folder while sorting; it is taken off. */
-		if (asprintf(&names[n], "%s%s", e->d_name,
-		    stat(full, &st) == 0 && S_ISDIR(st.st_mode) ? "/" : "") < 0) {
+		if (asprintf(&ents[n].name, "%s%s", e->d_name, is_dir ? "/" : "") < 0) {
 			r = FOMOS_E_NOMEM;
 			break;
 		}
@@ -261,18 +272,18 @@ static int host_files_list(const char *volume_path, fs_list_fn *fn, void *arg)
 	}
 	closedir(d);
 	if (!r)
-		qsort(names, n, sizeof(*names), host_files_cmp);
+		qsort(ents, n, sizeof(*ents), host_files_cmp);
 	for (i = 0; i < n; i++) {
-		size_t l = strlen(names[i]);
-		int is_dir = l && names[i][l - 1] == '/';
+		size_t l = strlen(ents[i].name);
+		int is_dir = l && ents[i].name[l - 1] == '/';
 
 		if (is_dir)
-			names[i][l - 1] = 0;
-		if (!r && fn(arg, names[i], is_dir))
+			ents[i].name[l - 1] = 0;
+		if (!r && fn(arg, ents[i].name, is_dir, ents[i].size))
 			r = 1;		/* the listing is full: stop */
-		free(names[i]);
+		free(ents[i].name);
 	}
-	free(names);
+	free(ents);
 	return r == 1 ? 0 : r;
 }
 

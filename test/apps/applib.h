@@ -46,4 +46,22 @@ static inline void line_send(struct fomos_ctx *ctx, struct line *l)
 	l->len = 0;
 }
 
+/* Logs "PREFIX: WHAT -> V" (V signed): how the attack apps report what a
+ * service answered. */
+static inline void say_answer(struct fomos_ctx *ctx, const char *prefix, const char *what, int64_t v)
+{
+	struct line l = { .len = 0 };
+
+	line_str(&l, prefix);
+	line_str(&l, ": ");
+	line_str(&l, what);
+	line_str(&l, " -> ");
+	if (v < 0) {
+		line_str(&l, "-");
+		v = -v;
+	}
+	line_u64(&l, (uint64_t)v);
+	line_send(ctx, &l);
+}
+
 #endif

@@ -17,17 +17,7 @@ static struct fomos_file req;
 
 static void said(struct fomos_ctx *ctx, const char *what, int64_t v)
 {
-	struct line l = { .len = 0 };
-
-	line_str(&l, "hostile: ");
-	line_str(&l, what);
-	line_str(&l, " -> ");
-	if (v < 0) {
-		line_str(&l, "-");
-		v = -v;
-	}
-	line_u64(&l, (uint64_t)v);
-	line_send(ctx, &l);
+	say_answer(ctx, "hostile", what, v);
 }
 
 static int32_t file_with(struct fomos_ctx *ctx, uint32_t op, void *b, uint64_t len)

@@ -39,7 +39,7 @@ class Window:
         return self.x + BORDER + PAD, self.y + BORDER + self.ch + 4 + PAD
 
 
-def boot(machine, init='console\n'):
+def boot(machine, init='console admin\n'):
     m = machine(files={'/fomos/init': init.encode()})
     m.wait_for(READY)
     win = Window(m.wait_for(WINDOW))
@@ -104,7 +104,7 @@ def ps(m):
 
 
 def test_ps_kill_and_run_through_the_console(machine):
-    m, _ = boot(machine, init='sleeper\nconsole\n')
+    m, _ = boot(machine, init='sleeper\nconsole admin\n')
     apps = ps(m)
     running = {name: pid for pid, (name, state) in apps.items() if state == 'running'}
     assert set(running) == {'sleeper', 'console'}, apps
@@ -254,7 +254,7 @@ def test_dragging_the_title_bar_moves_the_window_and_the_corner_resizes_it(machi
 def test_the_title_bar_shows_whether_the_console_has_the_focus(machine):
     # hello's window is the whole screen, transparent but for a badge at
     # (1020..1240, 40..160); the console's is above it.
-    m, win = boot(machine, init='hello\nconsole\n')
+    m, win = boot(machine, init='hello\nconsole admin\n')
     title = (win.x + win.width - 10, win.y + 5)
 
     def title_rgb(want):

@@ -46,9 +46,9 @@ def hostile(shared_machine_factory):
     m = shared_machine_factory(files={'/fomos/init': init.encode()}, memory='512M')
     m.wait_for(READY)
     for name in ATTACKS:
-        m.wait_for(rf'exec: {name}\[\d+\] stopped', 60)
+        m.wait_for(rf'exec: {name}\[\d+\] stopped[^\r]*\r', 60)   # the whole line
     m.wait_for(r'hostile: still running', 60)
-    m.wait_for(r'exec: stackedge\[\d+\] stopped', 60)
+    m.wait_for(r'exec: stackedge\[\d+\] stopped[^\r]*\r', 60)
     return m
 
 
@@ -108,7 +108,7 @@ def test_a_quota_that_would_reach_the_stack_is_refused(machine):
 
 
 def test_ended_apps_are_freed_and_ps_shows_the_latest(machine):
-    m = machine(files={'/fomos/init': b'counter\nspawner budget=5000\n'}, memory='512M')
+    m = machine(files={'/fomos/init': b'counter\nspawner budget=5000 admin spawn=64\n'}, memory='512M')
     m.wait_for(READY)
     last = int(m.wait_for(r'spawner: started 300, the last as pid (\d+)\r', 120).group(1))
     m.wait_for(r'spawner: ps shows the latest ended: yes', 30)

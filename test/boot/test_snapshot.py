@@ -119,7 +119,8 @@ def test_a_damaged_snapshot_is_refused_with_a_reason_and_the_other_slot_is_used(
     command(m, 'save')
     m.wait_for(SAVED, 120)                        # slot 1, sequence 2
     power_off(m)
-    size = flip(m.image, '/fomos/state/slot1.snap', 5000, tmp_path / 'slot1')
+    # A byte of the saved pages, near the end: only the checksum can tell.
+    size = flip(m.image, '/fomos/state/slot1.snap', -2000, tmp_path / 'slot1')
     assert size > 5000
     r = machine(image=m.image)
     r.wait_for(r'snapshot: /fomos/state/slot1\.snap refused: .*checksum mismatch', 60)

@@ -24,7 +24,9 @@ fuzz_report(void *arg, const char *msg)
 static void
 fuzz_check_opts(const struct app_opts *o)
 {
-	if (o->trace > 1 || o->nofb > 1 || o->quota < 4096 || o->quota > APP_QUOTA_MAX)
+	if (o->trace > 1 || o->nofb > 1 || o->nosys > 1 || o->admin > 1 || o->restart > 1 ||
+	    o->quota < 4096 || o->quota > APP_QUOTA_MAX || o->disk > APP_DISK_MAX ||
+	    o->spawn > APP_SPAWN_MAX || o->budget_ms < 1 || o->budget_ms > APP_BUDGET_MAX)
 		abort();
 }
 
@@ -33,7 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct init_entry *e = malloc(FUZZ_MAX_APPS * sizeof(*e));
 	struct app_opts o;
-	char why[96];
+	char why[128];
 	uint32_t n, i;
 
 	n = init_parse((const char *)data, size, e, FUZZ_MAX_APPS, fuzz_report, NULL);

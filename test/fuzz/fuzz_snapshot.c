@@ -10,7 +10,9 @@
  * Whatever snapshot_check accepts must iterate to the end without an
  * error, keep every region inside its app's home and inside the buffer,
  * and be the writer's canonical output: writing the decoded apps and
- * regions again gives back exactly the same bytes.
+ * regions again gives back exactly the same bytes.  (An older version's
+ * file is written again in the current one: that must be accepted too,
+ * with the same apps, and as long as the bigger APP chunks make it.)
  *
  *	build/fuzz/fuzz_snapshot -max_total_time=60 test/fuzz/corpus/snapshot
  */
@@ -42,18 +44,19 @@ static uint64_t rd64(const uint8_t *p)
 static void reseal(uint8_t *buf, uint64_t size)
 {
 	struct snapshot_hash body;
-	uint64_t pos = SNAPSHOT_HEADER_SIZE, end, sum;
+	uint64_t pos = SNAPSHOT_HEADER_SIZE, end, sum, chunk;
 
 	if (size < SNAPSHOT_HEADER_SIZE)
 		return;
 	end = rd64(buf + 32) < size ? rd64(buf + 32) : size;
 	if (end < pos)
 		end = pos;
+	chunk = rd32(buf + 8) == 1 ? SNAPSHOT_APP_CHUNK_V1 : SNAPSHOT_APP_CHUNK;
 	snapshot_hash_init(&body);
-	while (end - pos >= SNAPSHOT_APP_CHUNK) {	/* pos <= end throughout */
+	while (end - pos >= chunk) {	/* pos <= end throughout */
 		uint64_t start = pos;
 
-		pos += SNAPSHOT_APP_CHUNK;
+		pos += chunk;
 		while (end - pos >= 24 && rd32(buf + pos) == TAG_REGION) {
 			uint64_t len = rd64(buf + pos + 16);
 
@@ -96,10 +99,15 @@ static void accepted(const uint8_t *buf, const struct snapshot_info *info)
 	static struct snapshot_iter it;
 	static struct snapshot_writer w;
 	struct snapshot_app app;
-	struct copy c = { calloc(1, info->total_len), info->total_len };
+	int old = rd32(buf + 8) != SNAPSHOT_VERSION;
+	uint64_t size = info->total_len +
+	    (old ? (uint64_t)(SNAPSHOT_APP_CHUNK - SNAPSHOT_APP_CHUNK_V1) * info->app_count : 0);
+	struct copy c = { calloc(1, size), size };
+	struct snapshot_info again;
 	const uint8_t *data;
 	uint64_t va, len;
 	uint32_t apps = 0;
+	char why[96];
 	int r, q;
 
 	snapshot_begin(&w, info->sequence, info->time_ns, copy_sink, &c);
@@ -120,8 +128,12 @@ static void accepted(const uint8_t *buf, const struct snapshot_info *info)
 		if (q != 0)
 			abort();
 	}
-	if (r != 0 || apps != info->app_count || snapshot_end(&w) != 0 || w.pos != info->total_len ||
-	    memcmp(c.data, buf, info->total_len) != 0)
+	if (r != 0 || apps != info->app_count || snapshot_end(&w) != 0 || w.pos != size)
+		abort();
+	if (!old && memcmp(c.data, buf, size) != 0)
+		abort();
+	if (old && (snapshot_check(c.data, size, &again, why, sizeof(why)) != 0 ||
+	    again.app_count != info->app_count || again.sequence != info->sequence))
 		abort();
 	free(c.data);
 }

@@ -2,9 +2,12 @@
  * Writes the snapshot seeds in corpus/snapshot/ with the real writer (run
  * once; the files are committed): small valid snapshots of 0, 1 and 3 apps,
  * so the fuzzer starts from every kind of record instead of "bad magic".
+ * The *_v2.snap seeds are version 2's; empty.snap, one_app.snap and
+ * three_apps.snap were written by version 1's writer and stay, so the
+ * fuzzer keeps reaching the reader of the old format.
  *
- *	clang -std=c11 -Ikernel -Isdk test/fuzz/make_snapshot_seeds.c \
- *	    kernel/exec/snapshot.c kernel/lib/fmt.c test/fuzz/fuzz_panic.c -o /tmp/seeds &&
+ *	clang -std=c11 -Ikernel/lib -Ikernel/exec -Isdk test/fuzz/make_snapshot_seeds.c \
+ *	    kernel/exec/snapshot.c kernel/exec/home.c kernel/lib/fmt.c test/fuzz/fuzz_panic.c -o /tmp/seeds &&
  *	    /tmp/seeds test/fuzz/corpus/snapshot
  */
 #include <stdio.h>
@@ -34,8 +37,11 @@ static void app(struct snapshot_app *a, uint32_t slot, const char *name)
 	snprintf(a->name, sizeof(a->name), "%s", name);
 	snprintf(a->path, sizeof(a->path), "/fomos/apps/%s.app", name);
 	a->slot = slot;
-	a->opts.quota = APP_QUOTA_DEFAULT;
-	a->opts.budget_ms = APP_BUDGET_DEFAULT;
+	app_opts_default(&a->opts);
+	a->opts.admin = slot == 5;
+	a->opts.nosys = slot == 10;
+	a->opts.disk = slot ? 1ull << 20 : 0;
+	a->opts.spawn = slot;
 	a->store = arena + 16;
 	a->win_width = 320;
 	a->win_height = 200;
@@ -90,8 +96,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s DIR\n", argv[0]);
 		return 2;
 	}
-	write_seed(argv[1], "empty.snap", 0, 1);
-	write_seed(argv[1], "one_app.snap", 1, 7);
-	write_seed(argv[1], "three_apps.snap", 3, UINT64_MAX);
+	write_seed(argv[1], "empty_v2.snap", 0, 2);
+	write_seed(argv[1], "one_app_v2.snap", 1, 8);
+	write_seed(argv[1], "three_apps_v2.snap", 3, UINT64_MAX - 1);
 	return 0;
 }

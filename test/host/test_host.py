@@ -349,7 +349,7 @@ def test_a_click_on_nothing_focusable_keeps_the_focus(tmp_path):
 
 
 def test_system_answers_the_host_commands_in_the_kernels_words():
-    r = host('--headless', '--frames', '3', app('sysapp'))
+    r = host('--headless', '--frames', '3', str(app('sysapp')) + ':admin')
     out = r.stdout
     assert 'sysapp[1]: sysapp: help = ' in out and 'sysapp[1]: sysapp: |   ps         the apps' in out
     assert "sysapp: bogus thing = -2\nsysapp[1]: sysapp: | unknown command 'bogus' (try 'help')" in out

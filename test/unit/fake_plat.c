@@ -18,7 +18,7 @@
 
 #define FAKE_APPS	32
 #define FAKE_LOG	(1u << 20)
-#define FAKE_FILES	64
+#define FAKE_FILES	256
 
 static uint64_t fake_clock;
 static uint64_t fake_bytes_mapped;
@@ -46,7 +46,7 @@ const uint8_t exec_abort_landing[1];
 uint64_t exec_kernel_rsp;
 
 /* The entry of a fake app's image holds the number of its C function. */
-FOMOS_CALL int exec_enter(app_entry_fn fn, struct fomos_ctx *ctx, uint64_t stack_top)
+FOMOS_CALL int plat_enter(app_entry_fn fn, struct fomos_ctx *ctx, uint64_t stack_top)
 {
 	uint64_t id = *(const uint64_t *)(uintptr_t)fn;
 	jmp_buf jb, *outer = fake_jmp;
@@ -70,6 +70,30 @@ FOMOS_CALL int exec_enter(app_entry_fn fn, struct fomos_ctx *ctx, uint64_t stack
 FOMOS_CALL void exec_leave(void)
 {
 	longjmp(*fake_jmp, 1);
+}
+
+/* No ring 3 here: the context holds the services themselves. */
+uint64_t plat_service_stub(uint32_t n)
+{
+	(void)n;
+	return 0;
+}
+
+void plat_user_open(void)
+{
+}
+
+void plat_user_close(void)
+{
+}
+
+void plat_home_switch(uint32_t slot)
+{
+	(void)slot;
+}
+
+void plat_homes_open(void)
+{
 }
 
 static int fake_prot(uint32_t how)
@@ -169,7 +193,7 @@ static void fake_cmd_hello(struct cmd_out *o, const char *arg)
 }
 
 const struct cmd cmd_platform[] = {
-	{ "hello", fake_cmd_hello, "a platform command: says hello" },
+	{ "hello", fake_cmd_hello, "a platform command: says hello", CMD_ANYONE },
 };
 const uint32_t cmd_platform_count = 1;
 
@@ -431,17 +455,45 @@ static int fake_fs_stat(const char *path, uint64_t *size, int *is_dir)
 	return 0;
 }
 
-static int fake_fs_list(const char *path, fs_list_fn *fn, void *arg)
+/* The entry of path that files[i] lies in: its name's length, and whether
+ * it is a folder (the file is deeper down). */
+static size_t fake_fs_entry(const char *path, int i, int *is_dir)
 {
 	size_t n = strlen(path);
-	int i;
+	const char *rest, *slash;
+
+	*is_dir = 0;
+	if (!fake_files[i].path[0] || strncmp(fake_files[i].path, path, n) || fake_files[i].path[n] != '/')
+		return 0;
+	rest = fake_files[i].path + n + 1;
+	slash = strchr(rest, '/');
+	*is_dir = slash != NULL;
+	return slash ? (size_t)(slash - rest) : strlen(rest);
+}
+
+/* Files with their sizes, and each folder once (where its first file is). */
+static int fake_fs_list(const char *path, fs_list_fn *fn, void *arg)
+{
+	size_t n = strlen(path), len;
+	char name[192];
+	int i, j, is_dir, seen_dir;
 
 	if (!fake_fs_is_dir(path))
 		return FOMOS_E_NOTFOUND;
-	for (i = 0; i < FAKE_FILES; i++)
-		if (fake_files[i].path[0] && !strncmp(fake_files[i].path, path, n) && fake_files[i].path[n] == '/' &&
-		    !strchr(fake_files[i].path + n + 1, '/') && fn(arg, fake_files[i].path + n + 1, 0))
+	for (i = 0; i < FAKE_FILES; i++) {
+		if (!(len = fake_fs_entry(path, i, &is_dir)))
+			continue;
+		memcpy(name, fake_files[i].path + n + 1, len);
+		name[len] = 0;
+		for (j = 0; is_dir && j < i; j++)
+			if (fake_fs_entry(path, j, &seen_dir) == len && seen_dir &&
+			    !memcmp(fake_files[j].path + n + 1, name, len))
+				break;
+		if (is_dir && j < i)
+			continue;
+		if (fn(arg, name, is_dir, is_dir ? 0 : fake_files[i].size))
 			break;
+	}
 	return 0;
 }
 
@@ -452,6 +504,7 @@ static int fake_fs_remove(const char *path)
 	if (i < 0)
 		return fake_fs_is_dir(path) ? FOMOS_E_BADARG : FOMOS_E_NOTFOUND;
 	free(fake_files[i].data);
+	fake_files[i].data = NULL;
 	fake_files[i].path[0] = 0;
 	return 0;
 }

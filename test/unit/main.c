@@ -67,6 +67,8 @@ void heap_add_rejects_tiny_overlapping_and_excess_regions(void);
 void heap_contiguous_regions_merge_so_blocks_span_them(void);
 void heap_random_alloc_free_keeps_every_block_intact(void);
 void heap_a_free_list_bent_into_a_loop_ends_the_walk(void);
+void heap_free_link_forged_to_point_outside_is_never_followed(void);
+void heap_forged_sizes_that_overflow_or_overlap_are_refused(void);
 /* test_aml.c */
 void aml_finds_s5_in_real_shaped_dsdt(void);
 void aml_reads_every_integer_encoding(void);
@@ -95,6 +97,7 @@ void appfile_accepts_apps_at_every_boundary_the_format_allows(void);
 void appfile_file_shorter_than_the_header_is_refused(void);
 void appfile_wrong_magic_is_refused(void);
 void appfile_unknown_format_is_refused(void);
+void appfile_wrpkru_anywhere_in_the_code_is_refused(void);
 void appfile_context_version_0_or_newer_than_the_kernel_is_refused(void);
 void appfile_file_size_must_be_the_real_size(void);
 void appfile_memory_size_below_the_file_or_over_the_limit_is_refused(void);
@@ -133,6 +136,12 @@ void init_reports_count_lines_from_one_including_blank_and_comment_lines(void);
 void init_works_without_a_report_callback(void);
 void init_never_reads_past_len(void);
 void app_opts_parse_reads_the_run_commands_options(void);
+void init_new_options_default_to_the_least_an_app_may_do(void);
+void init_admin_disk_and_spawn_parse_on_an_init_line(void);
+void init_disk_takes_sizes_from_0_to_4g_and_refuses_the_rest(void);
+void init_spawn_takes_a_count_from_0_to_1024_and_refuses_the_rest(void);
+void init_bad_new_options_skip_the_line_with_a_clear_report(void);
+void init_run_args_take_admin_disk_and_spawn(void);
 void init_random_bytes_give_only_valid_entries_and_reports(void);
 /* test_compose.c */
 void compose_blend_matches_rounded_arithmetic_for_every_alpha(void);
@@ -205,6 +214,8 @@ void snapshot_refusals_say_what_is_wrong(void);
 void snapshot_writer_refuses_apps_and_regions_the_reader_would_refuse(void);
 void snapshot_load_takes_the_newest_valid_slot_and_save_the_other_even_across_wrap(void);
 void snapshot_power_cut_during_a_save_leaves_the_previous_snapshot_loadable(void);
+void snapshot_saved_by_version_1_still_resumes_with_default_new_options(void);
+void snapshot_header_version_must_match_its_records(void);
 /* test_fat.c */
 void fat_mounts_a_fresh_volume_and_counts_its_free_space(void);
 void fat_long_names_round_trip_with_checksum_and_a_unique_short_name(void);
@@ -224,6 +235,8 @@ void fpath_refuses_escapes_and_names_fat_forbids(void);
 /* test_appmem.c */
 void appmem_grows_the_arena_on_demand_and_stops_at_the_quota(void);
 void appmem_refuses_foreign_and_double_frees_with_a_reason(void);
+void appmem_forged_free_list_never_reaches_kernel_memory(void);
+void appmem_forged_size_that_overflows_is_refused(void);
 /* test_exec.c */
 void exec_app_range_takes_only_the_apps_mapped_parts_and_never_wraps(void);
 void exec_hostile_pointers_end_the_app_at_once_and_the_others_go_on(void);
@@ -234,12 +247,22 @@ void exec_system_refuses_unknown_and_overlong_commands_with_notfound(void);
 void exec_ended_apps_are_freed_and_ps_shows_the_latest(void);
 void exec_return_values_yield_sleep_and_end(void);
 void exec_context_is_fresh_at_every_call_and_store_survives(void);
+void exec_context_store_and_input_live_in_the_apps_home(void);
+void exec_log_lines_are_escaped_tagged_split_and_never_glued(void);
+void exec_system_without_admin_runs_only_what_concerns_the_app(void);
+void exec_spawn_caps_the_apps_an_apps_line_may_run(void);
+void exec_input_keys_reach_only_the_focused_app(void);
+
 void exec_faults_and_overruns_end_the_app_with_the_kernels_words(void);
 void exec_restart_brings_a_faulting_app_back_with_a_growing_delay(void);
 void exec_an_apps_folder_is_named_by_its_file_and_held_by_one_app(void);
 void exec_file_buffers_given_back_while_pending_are_never_touched(void);
 void exec_file_requests_are_checked_when_queued(void);
 void exec_file_on_a_read_only_disk_takes_reads_and_refuses_writes(void);
+void exec_file_write_over_the_disk_cap_fails_with_nospace_and_changes_nothing(void);
+void exec_file_replace_that_shrinks_is_allowed_at_the_disk_cap(void);
+void exec_file_disk_0_refuses_every_write_but_reads_and_deletes(void);
+void exec_file_a_folder_too_big_to_walk_counts_as_full(void);
 /* test_shell.c */
 void shell_help_lists_the_common_commands_then_the_platforms(void);
 void shell_unknown_commands_and_bad_arguments_get_one_line(void);
@@ -305,6 +328,8 @@ static const struct unit_test {
 	T(heap_contiguous_regions_merge_so_blocks_span_them),
 	T(heap_random_alloc_free_keeps_every_block_intact),
 	T(heap_a_free_list_bent_into_a_loop_ends_the_walk),
+	T(heap_free_link_forged_to_point_outside_is_never_followed),
+	T(heap_forged_sizes_that_overflow_or_overlap_are_refused),
 	T(aml_finds_s5_in_real_shaped_dsdt),
 	T(aml_reads_every_integer_encoding),
 	T(aml_handles_multi_byte_pkglength),
@@ -329,6 +354,7 @@ static const struct unit_test {
 	T(appfile_file_shorter_than_the_header_is_refused),
 	T(appfile_wrong_magic_is_refused),
 	T(appfile_unknown_format_is_refused),
+	T(appfile_wrpkru_anywhere_in_the_code_is_refused),
 	T(appfile_context_version_0_or_newer_than_the_kernel_is_refused),
 	T(appfile_file_size_must_be_the_real_size),
 	T(appfile_memory_size_below_the_file_or_over_the_limit_is_refused),
@@ -365,6 +391,12 @@ static const struct unit_test {
 	T(init_works_without_a_report_callback),
 	T(init_never_reads_past_len),
 	T(app_opts_parse_reads_the_run_commands_options),
+	T(init_new_options_default_to_the_least_an_app_may_do),
+	T(init_admin_disk_and_spawn_parse_on_an_init_line),
+	T(init_disk_takes_sizes_from_0_to_4g_and_refuses_the_rest),
+	T(init_spawn_takes_a_count_from_0_to_1024_and_refuses_the_rest),
+	T(init_bad_new_options_skip_the_line_with_a_clear_report),
+	T(init_run_args_take_admin_disk_and_spawn),
 	T(init_random_bytes_give_only_valid_entries_and_reports),
 	T(compose_blend_matches_rounded_arithmetic_for_every_alpha),
 	T(compose_later_layers_draw_on_top),
@@ -387,12 +419,22 @@ static const struct unit_test {
 	T(exec_ended_apps_are_freed_and_ps_shows_the_latest),
 	T(exec_return_values_yield_sleep_and_end),
 	T(exec_context_is_fresh_at_every_call_and_store_survives),
+	T(exec_context_store_and_input_live_in_the_apps_home),
+	T(exec_log_lines_are_escaped_tagged_split_and_never_glued),
+	T(exec_system_without_admin_runs_only_what_concerns_the_app),
+	T(exec_spawn_caps_the_apps_an_apps_line_may_run),
+	T(exec_input_keys_reach_only_the_focused_app),
+
 	T(exec_faults_and_overruns_end_the_app_with_the_kernels_words),
 	T(exec_restart_brings_a_faulting_app_back_with_a_growing_delay),
 	T(exec_an_apps_folder_is_named_by_its_file_and_held_by_one_app),
 	T(exec_file_buffers_given_back_while_pending_are_never_touched),
 	T(exec_file_requests_are_checked_when_queued),
 	T(exec_file_on_a_read_only_disk_takes_reads_and_refuses_writes),
+	T(exec_file_write_over_the_disk_cap_fails_with_nospace_and_changes_nothing),
+	T(exec_file_replace_that_shrinks_is_allowed_at_the_disk_cap),
+	T(exec_file_disk_0_refuses_every_write_but_reads_and_deletes),
+	T(exec_file_a_folder_too_big_to_walk_counts_as_full),
 	T(shell_help_lists_the_common_commands_then_the_platforms),
 	T(shell_unknown_commands_and_bad_arguments_get_one_line),
 	T(shell_run_ps_and_kill_manage_apps),
@@ -452,6 +494,8 @@ static const struct unit_test {
 	T(init_budget_and_restart_options_parse_and_bad_budgets_are_refused),
 	T(appmem_grows_the_arena_on_demand_and_stops_at_the_quota),
 	T(appmem_refuses_foreign_and_double_frees_with_a_reason),
+	T(appmem_forged_free_list_never_reaches_kernel_memory),
+	T(appmem_forged_size_that_overflows_is_refused),
 	T(snapshot_round_trip_gives_back_every_app_field_and_region_byte),
 	T(snapshot_sum_is_the_same_however_the_bytes_are_split),
 	T(snapshot_cut_at_every_length_is_refused_as_truncated),
@@ -460,6 +504,8 @@ static const struct unit_test {
 	T(snapshot_writer_refuses_apps_and_regions_the_reader_would_refuse),
 	T(snapshot_load_takes_the_newest_valid_slot_and_save_the_other_even_across_wrap),
 	T(snapshot_power_cut_during_a_save_leaves_the_previous_snapshot_loadable),
+	T(snapshot_saved_by_version_1_still_resumes_with_default_new_options),
+	T(snapshot_header_version_must_match_its_records),
 	T(fat_mounts_a_fresh_volume_and_counts_its_free_space),
 	T(fat_long_names_round_trip_with_checksum_and_a_unique_short_name),
 	T(fat_folder_grows_past_one_cluster_with_many_files),

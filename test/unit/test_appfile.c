@@ -664,3 +664,27 @@ appfile_sdk_pointer_tables_are_relocated_for_the_home(void)
 	free(image);
 	free(file);
 }
+
+void
+appfile_wrpkru_anywhere_in_the_code_is_refused(void)
+{
+	/* At the entry, at an odd offset inside another instruction's bytes,
+	 * and as the very last three bytes of the code. */
+	fresh();
+	memcpy(app + APP_ENTRY, "\x0f\x01\xef", 3);
+	CHECK_REFUSED(APP_FILE, "contains WRPKRU");
+	fresh();
+	memcpy(app + APP_CODE + 0x101, "\x48\x0f\x01\xef", 4);
+	CHECK_REFUSED(APP_FILE, "0f 01 ef at offset 0x1102");
+	fresh();
+	memcpy(app + APP_CODE_END - 3, "\x0f\x01\xef", 3);
+	CHECK_REFUSED(APP_FILE, "WRPKRU");
+	/* The same bytes in data (never executable) are anyone's business, and
+	 * a near miss in the code is fine. */
+	fresh();
+	memcpy(app + APP_DATA + 0x20, "\x0f\x01\xef", 3);
+	CHECK_ACCEPTED(APP_FILE);
+	fresh();
+	memcpy(app + APP_CODE + 0x10, "\x0f\x01\xee\x0f\x01\xee", 6);	/* rdpkru, twice */
+	CHECK_ACCEPTED(APP_FILE);
+}

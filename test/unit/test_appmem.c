@@ -79,3 +79,66 @@ void appmem_refuses_foreign_and_double_frees_with_a_reason(void)
 	appmem_release(&m);
 	CHECK(unmapped_bytes > 0);
 }
+
+/* The kernel's memory, as a hostile app would aim at it. */
+static _Alignas(16) uint8_t kernel_side[4096];
+
+/* An app overwrites a free block's link in its arena so that it names a
+ * perfect-looking free block in kernel memory: the calloc the kernel does
+ * for it must neither write there nor hand it out, and both calloc and
+ * free say the arena is damaged. */
+void appmem_forged_free_list_never_reaches_kernel_memory(void)
+{
+	struct appmem m;
+	uint8_t *a, *b, before[sizeof(kernel_side)];
+	uint64_t kind, size = sizeof(kernel_side), magic, mapped;
+	void *link = kernel_side;
+
+	fresh(&m, 1 << 20);
+	a = appmem_calloc(&m, 1, 64);
+	b = appmem_calloc(&m, 1, 64);
+	CHECK(a && b);
+	CHECK(appmem_free(&m, a) == NULL);
+	CHECK_EQ_U64(appmem_corrupt(&m), 0);
+	/* The free magic is a's magic XOR a's header address. */
+	memcpy(&kind, a - 16 + 8, 8);
+	kind ^= (uintptr_t)(a - 16);
+	magic = kind ^ (uintptr_t)kernel_side;
+	memcpy(kernel_side, &size, 8);
+	memcpy(kernel_side + 8, &magic, 8);
+	memset(kernel_side + 16, 0, sizeof(kernel_side) - 16);
+	memcpy(before, kernel_side, sizeof(before));
+	memcpy(a, &link, sizeof(link));		/* what the app writes */
+
+	mapped = m.mapped;
+	CHECK(appmem_calloc(&m, 1, 2048) == NULL);
+	CHECK(memcmp(kernel_side, before, sizeof(before)) == 0);
+	CHECK_EQ_U64(appmem_corrupt(&m), 1);
+	CHECK_EQ_U64(m.mapped, mapped);		/* a damaged arena is not grown */
+	CHECK(appmem_calloc(&m, 1, 16) == NULL);
+	CHECK_STR(appmem_free(&m, b), "its arena's bookkeeping was overwritten");
+	CHECK(memcmp(kernel_side, before, sizeof(before)) == 0);
+	appmem_release(&m);
+	CHECK_EQ_U64(appmem_corrupt(&m), 0);	/* a new arena starts clean */
+}
+
+/* A free block's size forged so that its end wraps around the address
+ * space: refused, not used to split the block or reach past the arena. */
+void appmem_forged_size_that_overflows_is_refused(void)
+{
+	struct appmem m;
+	uint8_t *a, *b;
+	uint64_t size;
+
+	fresh(&m, 1 << 20);
+	a = appmem_calloc(&m, 1, 64);
+	b = appmem_calloc(&m, 1, 64);
+	CHECK(a && b);
+	CHECK(appmem_free(&m, a) == NULL);
+	size = (0 - (uint64_t)(uintptr_t)(a - 16) + 4096) & ~15ull;
+	memcpy(a - 16, &size, 8);
+	CHECK(appmem_calloc(&m, 1, 32) == NULL);
+	CHECK_EQ_U64(appmem_corrupt(&m), 1);
+	CHECK_STR(appmem_free(&m, b), "its arena's bookkeeping was overwritten");
+	appmem_release(&m);
+}

@@ -8,6 +8,7 @@
 #include "exec.h"
 #include "exec_priv.h"
 #include "fake_plat.h"
+#include "inputhub.h"
 #include "unit.h"
 
 static uint8_t kernel_secret[64] = "the kernel's own memory";
@@ -669,5 +670,398 @@ exec_file_on_a_read_only_disk_takes_reads_and_refuses_writes(void)
 	CHECK_EQ_U64(check_answers[1], (uint64_t)(int64_t)FOMOS_E_NODISK);
 	CHECK_EQ_U64(check_answers[2], 0);
 	CHECK_EQ_U64(check_answers[3], 0);
+	fake_done();
+}
+
+/* --- disk=N: what an app's folder may hold --------------------------------------------- */
+
+/* The request the disk app queues at its next call, and where it is. */
+static struct {
+	uint32_t op;
+	const char *path;
+	uint64_t offset, len;
+	uint8_t fill;			/* the bytes written */
+	struct fomos_file *req;		/* in the app's memory */
+} disk_next;
+
+static int app_disk(struct fomos_ctx *ctx)
+{
+	struct fomos_file *req = (struct fomos_file *)(fake_home() + 2 * 4096);
+	uint8_t *data = (uint8_t *)(fake_home() + 3 * 4096);
+
+	if (disk_next.op) {
+		memset(req, 0, sizeof(*req));
+		memset(data, disk_next.fill, 4096);
+		seen.status = fomos_file_start(ctx, req, disk_next.op, disk_next.path, data, disk_next.offset,
+		    disk_next.len);
+		disk_next.op = 0;
+		disk_next.req = req;
+	}
+	return 0;
+}
+
+/* Has the disk app queue one request, runs it to the end and returns its
+ * status (or what refused to queue it). */
+static int32_t disk_do(uint32_t op, const char *path, uint64_t offset, uint64_t len, uint8_t fill)
+{
+	disk_next.op = op;
+	disk_next.path = path;
+	disk_next.offset = offset;
+	disk_next.len = len;
+	disk_next.fill = fill;
+	seen.status = 1;
+	fake_round();
+	if (seen.status != 0)
+		return seen.status;
+	exec_files_poll(UINT64_MAX);
+	CHECK_EQ_U64(exec_files_pending(), 0);
+	return disk_next.req->status;
+}
+
+/* 1 if path holds exactly size bytes, all `fill`. */
+static int disk_holds(const char *path, uint64_t size, uint8_t fill)
+{
+	uint64_t got, i;
+	const uint8_t *f = fake_fs_file(path, &got);
+
+	if (!f || got != size)
+		return 0;
+	for (i = 0; i < size; i++)
+		if (f[i] != fill)
+			return 0;
+	return 1;
+}
+
+static void disk_start(const char *options)
+{
+	fake_reset(0);
+	fake_fs_init(1);
+	fake_app("disk", "disk", app_disk, NULL);
+	memset(&seen, 0, sizeof(seen));
+	memset(&disk_next, 0, sizeof(disk_next));
+	CHECK(fake_start("disk", options) > 0);
+}
+
+#define NOSPACE	((uint64_t)(int64_t)FOMOS_E_NOSPACE)
+
+void
+exec_file_write_over_the_disk_cap_fails_with_nospace_and_changes_nothing(void)
+{
+	disk_start("disk=5000");
+	/* 4000 bytes already, one of them in a subfolder; another app's
+	 * files are not this one's. */
+	fake_fs_put("/fomos/data/disk/a", 3000);
+	fake_fs_put("/fomos/data/disk/sub/deeper/b", 1000);
+	fake_fs_put("/fomos/data/other/big", 100000);
+
+	/* Up to the cap exactly: taken. */
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_WRITE, "c", 0, 1000, 'c'), 0);
+	CHECK(disk_holds("/fomos/data/disk/c", 1000, 'c'));
+	/* One byte more: refused, and the file is as it was. */
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_WRITE, "c", 1000, 1, 'x'), NOSPACE);
+	CHECK(disk_holds("/fomos/data/disk/c", 1000, 'c'));
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_WRITE, "c", 10, 991, 'x'), NOSPACE);	/* overlaps, ends past */
+	CHECK(disk_holds("/fomos/data/disk/c", 1000, 'c'));
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_REPLACE, "new", 0, 1, 'x'), NOSPACE);
+	CHECK(fake_fs_file("/fomos/data/disk/new", &(uint64_t){ 0 }) == NULL);
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_WRITE, "sub/deeper/b", 1000, 1, 'x'), NOSPACE);
+	/* Far past the end, near FAT's limit: no wrap lets it through. */
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_WRITE, "c", 0xFFFFFFFFull - 16, 16, 'x'), NOSPACE);
+	CHECK(disk_holds("/fomos/data/disk/c", 1000, 'c'));
+	/* Writing over what is there, no longer: still taken at the cap. */
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_WRITE, "c", 0, 1000, 'd'), 0);
+	CHECK(disk_holds("/fomos/data/disk/c", 1000, 'd'));
+	/* Deleting makes room again. */
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_DELETE, "c", 0, 0, 0), 0);
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_WRITE, "c", 500, 500, 'e'), 0);	/* the gap of zeros counts */
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_WRITE, "c", 1000, 1, 'e'), NOSPACE);
+	fake_done();
+}
+
+void
+exec_file_replace_that_shrinks_is_allowed_at_the_disk_cap(void)
+{
+	disk_start("disk=5000");
+	fake_fs_put("/fomos/data/disk/a", 3000);
+	fake_fs_put("/fomos/data/disk/b", 2000);
+
+	/* At the cap: a smaller file, then back to the same size, is fine. */
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_REPLACE, "a", 0, 10, 's'), 0);
+	CHECK(disk_holds("/fomos/data/disk/a", 10, 's'));
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_REPLACE, "a", 0, 3000, 't'), 0);
+	CHECK(disk_holds("/fomos/data/disk/a", 3000, 't'));
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_REPLACE, "a", 0, 3001, 'u'), NOSPACE);
+	CHECK(disk_holds("/fomos/data/disk/a", 3000, 't'));
+	fake_done();
+
+	/* Over a cap lowered since the files were written: growing is
+	 * refused, shrinking still allowed. */
+	disk_start("disk=4000");
+	fake_fs_put("/fomos/data/disk/a", 3000);
+	fake_fs_put("/fomos/data/disk/b", 2000);
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_WRITE, "a", 3000, 1, 'g'), NOSPACE);
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_REPLACE, "b", 0, 1500, 'h'), 0);
+	CHECK(disk_holds("/fomos/data/disk/b", 1500, 'h'));
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_REPLACE, "b", 0, 1501, 'h'), NOSPACE);
+	fake_done();
+}
+
+void
+exec_file_disk_0_refuses_every_write_but_reads_and_deletes(void)
+{
+	uint32_t files;
+
+	disk_start("disk=0");
+	fake_fs_put("/fomos/data/disk/a", 100);
+	files = fake_fs_files();
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_WRITE, "x", 0, 1, 'x'), NOSPACE);
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_WRITE, "x", 0, 0, 'x'), NOSPACE);	/* not even an empty file */
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_REPLACE, "x", 0, 0, 'x'), NOSPACE);
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_WRITE, "a", 0, 10, 'x'), NOSPACE);	/* not even in place */
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_REPLACE, "a", 0, 10, 'x'), NOSPACE);	/* nor smaller */
+	CHECK_EQ_U64(fake_fs_files(), files);
+	CHECK(fake_fs_file("/fomos/data/disk/a", &(uint64_t){ 0 }) != NULL);
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_SIZE, "a", 0, 0, 0), 0);
+	CHECK_EQ_U64(disk_next.req->done, 100);
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_READ, "a", 0, 100, 0), 0);
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_DELETE, "a", 0, 0, 0), 0);
+	CHECK_EQ_U64(fake_fs_files(), files - 1);
+	fake_done();
+}
+
+/* A tree that takes more than FILES_WALK_MAX entries to sum is taken as
+ * full: a write's disk check is bounded work, whatever the app built. */
+void
+exec_file_a_folder_too_big_to_walk_counts_as_full(void)
+{
+	char path[64];
+
+	disk_start("disk=4G");
+	for (int i = 0; i < 200; i++) {
+		snprintf(path, sizeof(path), "/fomos/data/disk/d%03d/f", i);
+		fake_fs_put(path, 1);
+	}
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_WRITE, "x", 0, 1, 'x'), NOSPACE);
+	CHECK(fake_fs_file("/fomos/data/disk/x", &(uint64_t){ 0 }) == NULL);
+	/* Once it is small again, writes are taken. */
+	for (int i = 20; i < 200; i++) {
+		snprintf(path, sizeof(path), "d%03d/f", i);
+		CHECK_EQ_U64(disk_do(FOMOS_FILE_DELETE, path, 0, 0, 0), 0);
+	}
+	CHECK_EQ_U64(disk_do(FOMOS_FILE_WRITE, "x", 0, 1, 'x'), 0);
+	fake_done();
+}
+
+/* --- isolation: what the core does for it on every platform ------------------------ */
+
+static int app_page_check(struct fomos_ctx *ctx)
+{
+	uint64_t home = fake_home();
+
+	/* The copy of the context, the store slot and the input view: all in
+	 * the app's own home, none of it the kernel's. */
+	seen.ret = (uint64_t)(uintptr_t)ctx - home < EXEC_HOME_SIZE &&
+	    (uint64_t)(uintptr_t)ctx->store - home < EXEC_HOME_SIZE &&
+	    (uint64_t)(uintptr_t)ctx->input - home < EXEC_HOME_SIZE;
+	/* and the app may hand a service pointers into it */
+	ctx->log((const char *)&ctx->pid, 0);
+	ctx->term_write((const char *)ctx->input, 4);
+	seen.calls++;
+	return -1;
+}
+
+void
+exec_context_store_and_input_live_in_the_apps_home(void)
+{
+	fake_reset(0);
+	fake_app("pagecheck", "pagecheck", app_page_check, NULL);
+	memset(&seen, 0, sizeof(seen));
+	CHECK(fake_start("pagecheck", NULL) > 0);
+	fake_round();
+	CHECK_EQ_U64(seen.calls, 1);
+	CHECK_EQ_U64(seen.ret, 1);
+	CHECK(fake_logged("] ended (exit code -1)") && !fake_logged("stopped"));
+	fake_done();
+}
+
+static int app_logger(struct fomos_ctx *ctx)
+{
+	char *text = (char *)fake_current()->stack_top - 4096;	/* its own memory */
+	uint32_t n = 0;
+
+	memcpy(text, "ok\nkernel: halted\x1b[2J\r\nbell\a\n", 29);
+	n = 29;
+	memset(text + n, 'x', 400);
+	n += 400;
+	ctx->log(text, n);
+	return -1;
+}
+
+void
+exec_log_lines_are_escaped_tagged_split_and_never_glued(void)
+{
+	char want[200], tag[32];
+	int64_t pid;
+
+	fake_reset(0);
+	fake_app("logger", "logger", app_logger, NULL);
+	pid = fake_start("logger", NULL);
+	CHECK(pid > 0);
+	fake_round();
+	snprintf(tag, sizeof(tag), "logger[%lld]: ", (long long)pid);
+	snprintf(want, sizeof(want), "%sok\n", tag);
+	CHECK(fake_logged(want));
+	snprintf(want, sizeof(want), "%skernel: halted\\x1b[2J\n", tag);
+	CHECK(fake_logged(want));
+	snprintf(want, sizeof(want), "%sbell\\x07\n", tag);
+	CHECK(fake_logged(want));
+	CHECK(!fake_logged("\nkernel: halted"));
+	CHECK(!fake_logged("\x1b"));
+	/* 400 bytes: two full lines of 160 and the rest, each tagged */
+	memset(want, 'x', 160);
+	strcpy(want + 160, "\n");
+	CHECK(fake_logged(want));
+	snprintf(want, sizeof(want), "%s", tag);
+	memset(want + strlen(tag), 'x', 80);
+	strcpy(want + strlen(tag) + 80, "\n");
+	CHECK(fake_logged(want));
+	fake_done();
+}
+
+static const char *sys_lines[4];
+
+static int app_asker(struct fomos_ctx *ctx)
+{
+	char *line = (char *)fake_current()->stack_top - 4096, *out = line + 256;	/* its own memory */
+	uint32_t i;
+
+	for (i = 0; i < 4 && sys_lines[i]; i++) {
+		int64_t r;
+
+		strcpy(line, sys_lines[i]);
+		r = ctx->system(line, (uint32_t)strlen(line), out, 200);
+		if (i == 0) {
+			seen.ret = r;
+			memcpy(seen.out, out, sizeof(seen.out));
+		} else if (i == 1) {
+			seen.status = (int32_t)r;
+		}
+	}
+	seen.calls++;
+	return 100;
+}
+
+void
+exec_system_without_admin_runs_only_what_concerns_the_app(void)
+{
+	static char kill_other[32], kill_self[32];
+	int64_t other, self;
+
+	fake_reset(0);
+	fake_app("asker", "asker", app_asker, NULL);
+	fake_app("other", "other", app_noop, NULL);
+	other = fake_start("other", NULL);
+	CHECK(other > 0);
+	sys_lines[0] = "run other";
+	sys_lines[1] = "ps";
+	sys_lines[2] = NULL;
+	memset(&seen, 0, sizeof(seen));
+	self = fake_start("asker", NULL);
+	CHECK(self > 0);
+	snprintf(kill_other, sizeof(kill_other), "kill %lld", (long long)other);
+	snprintf(kill_self, sizeof(kill_self), "kill %lld", (long long)self);
+	fake_round();
+	CHECK_EQ_U64(seen.ret, (uint64_t)(int64_t)FOMOS_E_PERM);
+	CHECK(strstr(seen.out, "run: not allowed") != NULL);
+	CHECK(seen.status > 0);		/* ps: its own business */
+	CHECK_EQ_U64(exec_running(), 2);	/* nothing started */
+
+	/* kill: itself yes, another no */
+	sys_lines[0] = kill_other;
+	sys_lines[1] = NULL;
+	fake_advance_ms(200);
+	fake_round();
+	CHECK(strstr(seen.out, "kill: an app may end only itself") != NULL);
+	CHECK_EQ_U64(exec_running(), 2);
+	sys_lines[0] = kill_self;
+	fake_advance_ms(200);
+	fake_round();
+	CHECK_EQ_U64(exec_running(), 1);
+	CHECK(exec_find((uint64_t)other) != NULL);
+	fake_done();
+}
+
+void
+exec_spawn_caps_the_apps_an_apps_line_may_run(void)
+{
+	fake_reset(0);
+	fake_app("asker", "asker", app_asker, NULL);
+	fake_app("other", "other", app_noop, NULL);
+	sys_lines[0] = "run other";
+	sys_lines[1] = "run other";
+	sys_lines[2] = "run other";
+	sys_lines[3] = NULL;
+	memset(&seen, 0, sizeof(seen));
+	CHECK(fake_start("asker", "admin spawn=2") > 0);
+	fake_round();
+	CHECK_EQ_U64(exec_running(), 3);	/* asker and two others */
+	CHECK(fake_logged("other.app not started: asker["));
+	CHECK(fake_logged("] has 2 apps it started running, its limit (spawn=2)"));
+	/* a child that starts more counts against its parent's line too */
+	fake_done();
+	fake_reset(0);
+	fake_app("asker", "asker", app_asker, NULL);
+	fake_app("other", "other", app_noop, NULL);
+	sys_lines[0] = "run asker admin";
+	sys_lines[1] = NULL;
+	CHECK(fake_start("asker", "admin spawn=3") > 0);
+	for (int i = 0; i < 6; i++) {
+		fake_advance_ms(200);
+		fake_round();
+	}
+	CHECK_EQ_U64(exec_running(), 4);	/* the first and 3 descendants */
+	CHECK(fake_logged("has 3 apps it started running, its limit (spawn=3)"));
+	fake_done();
+}
+
+static int app_keys(struct fomos_ctx *ctx)
+{
+	uint64_t n, keys = 0, blanks = 0;
+
+	for (n = ctx->input->event_count > 16 ? ctx->input->event_count - 16 : 0; n < ctx->input->event_count; n++) {
+		keys += ctx->input->events[n % FOMOS_EVENT_RING].type == FOMOS_EV_KEY;
+		blanks += ctx->input->events[n % FOMOS_EVENT_RING].type == 0;
+	}
+	if (ctx->pid == (uint64_t)seen.calls)	/* the first, unfocused */
+		seen.ret = (int64_t)(keys * 100 + blanks);
+	else
+		seen.status = (int32_t)(keys * 100 + blanks);
+	return 0;
+}
+
+void
+exec_input_keys_reach_only_the_focused_app(void)
+{
+	int64_t first, second;
+
+	fake_reset(0);
+	fake_app("keys", "keys", app_keys, NULL);
+	first = fake_start("keys", NULL);
+	second = fake_start("keys", NULL);
+	CHECK(first > 0 && second > 0);
+	fake_round();		/* both have seen what came before */
+	exec_set_focus((uint64_t)second);
+	inputhub_key(fake_now(), FOMOS_KEY_A, 1);
+	memset(&seen, 0, sizeof(seen));
+	seen.calls = (uint64_t)first;
+	fake_round();
+	CHECK_EQ_U64(seen.ret, 1);		/* pid 1: a blank, no key */
+	CHECK_EQ_U64(seen.status, 100);		/* pid 2, focused: the key */
+	/* Typed into no window: everyone's */
+	exec_set_focus(0);
+	inputhub_key(fake_now(), FOMOS_KEY_A, 0);
+	fake_round();
+	CHECK_EQ_U64(seen.ret, 101);
+	CHECK_EQ_U64(seen.status, 200);
 	fake_done();
 }

@@ -349,7 +349,136 @@ heap_a_free_list_bent_into_a_loop_ends_the_walk(void)
 	CHECK_EQ_U64(heap_free(&h, a), HEAP_OK);
 	CHECK_EQ_U64(heap_free(&h, c), HEAP_OK);
 	memcpy(c, &(void *){ a - HDR }, sizeof(void *));
-	CHECK_EQ_U64(heap_free(&h, d), HEAP_OK);	/* walks a, c, then stops at the bend */
+	CHECK_EQ_U64(heap_free(&h, d), HEAP_CORRUPT);	/* walks a, c, then stops at the bend */
+	CHECK(h.corrupt);
 	CHECK(heap_alloc(&h, 8192) == NULL);
 	free(m);
 }
+
+/* What a hostile app would aim at: memory outside its arena (here a static
+ * buffer standing for the kernel's), made to look like a free block. */
+static _Alignas(16) uint8_t kernel_side[256];
+
+/* The free magic, learnt from a real free block (it is the magic XOR the
+ * block's address), so forged headers pass everything but the range check. */
+static uint64_t
+free_kind(const uint8_t *freed_payload)
+{
+	uint64_t m;
+
+	memcpy(&m, freed_payload - HDR + 8, 8);
+	return m ^ (uint64_t)(uintptr_t)(freed_payload - HDR);
+}
+
+/* Writes a block header at hdr: size, kind XOR its address, a link. */
+static void
+forge(uint8_t *hdr, uint64_t size, uint64_t kind, const void *next)
+{
+	uint64_t m = kind ^ (uint64_t)(uintptr_t)hdr;
+
+	memcpy(hdr, &size, 8);
+	memcpy(hdr + 8, &m, 8);
+	memcpy(hdr + 16, &next, sizeof(next));
+}
+
+void
+heap_free_link_forged_to_point_outside_is_never_followed(void)
+{
+	struct heap h;
+	uint8_t *m = arena(&h, 8192), *a, *b, *c, before[sizeof(kernel_side)];
+	uint64_t kind;
+
+	a = heap_alloc(&h, 64);
+	b = heap_alloc(&h, 64);
+	c = heap_alloc(&h, 64);
+	CHECK(a && b && c);
+	CHECK_EQ_U64(heap_free(&h, a), HEAP_OK);
+	kind = free_kind(a);
+	/* A block outside the heap, perfect in every other way, and big
+	 * enough to be chosen; a's link now leads to it. */
+	forge(kernel_side, sizeof(kernel_side), kind, NULL);
+	memcpy(before, kernel_side, sizeof(before));
+	memcpy(a, &(void *){ kernel_side }, sizeof(void *));
+
+	CHECK(heap_alloc(&h, 128) == NULL);		/* a is too small; the next is not followed */
+	CHECK(h.corrupt);
+	CHECK(memcmp(kernel_side, before, sizeof(before)) == 0);
+	/* Damage is for good: nothing is handed out or taken back any more. */
+	CHECK(heap_alloc(&h, 16) == NULL);
+	CHECK_EQ_U64(heap_free(&h, b), HEAP_CORRUPT);
+	CHECK_EQ_U64(heap_free(&h, NULL), HEAP_OK);
+	CHECK_EQ_U64(heap_add(&h, m + 8192, 64), -1);
+	CHECK(memcmp(kernel_side, before, sizeof(before)) == 0);
+
+	/* The same link met by a free: its walk goes past a, to the forgery. */
+	heap_init(&h);
+	CHECK_EQ_U64(heap_add(&h, m, 8192), 0);
+	a = heap_alloc(&h, 64);
+	b = heap_alloc(&h, 64);
+	c = heap_alloc(&h, 64);
+	CHECK_EQ_U64(heap_free(&h, a), HEAP_OK);
+	memcpy(a, &(void *){ kernel_side }, sizeof(void *));
+	CHECK_EQ_U64(heap_free(&h, c), HEAP_CORRUPT);
+	CHECK(memcmp(kernel_side, before, sizeof(before)) == 0);
+	/* c was not put on the list: still an allocated header. */
+	CHECK_EQ_U64(h.used, 2 * (64 + HDR));
+	free(m);
+}
+
+void
+heap_forged_sizes_that_overflow_or_overlap_are_refused(void)
+{
+	struct heap h;
+	uint8_t *m = arena(&h, 8192), *a, *b, *c, saved[16];
+	uint64_t kind, huge;
+
+	a = heap_alloc(&h, 64);
+	b = heap_alloc(&h, 64);
+	c = heap_alloc(&h, 64);
+	CHECK(a && b && c);
+	CHECK_EQ_U64(heap_free(&h, a), HEAP_OK);
+	kind = free_kind(a);
+
+	/* A size that wraps the address space back to just past the block. */
+	huge = (0 - (uint64_t)(uintptr_t)(a - HDR) + 64) & ~15ull;
+	forge(a - HDR, huge, kind, NULL);
+	CHECK(heap_alloc(&h, 32) == NULL);
+	CHECK(h.corrupt);
+
+	/* The largest aligned size there is. */
+	heap_init(&h);
+	CHECK_EQ_U64(heap_add(&h, m, 8192), 0);
+	a = heap_alloc(&h, 64);
+	b = heap_alloc(&h, 64);
+	CHECK_EQ_U64(heap_free(&h, a), HEAP_OK);
+	forge(a - HDR, UINT64_MAX & ~15ull, kind, NULL);
+	CHECK(heap_alloc(&h, 32) == NULL);
+	CHECK_EQ_U64(heap_free(&h, b), HEAP_CORRUPT);
+
+	/* A free block grown over its allocated neighbour: inside the heap,
+	 * but it would hand b's memory out twice. */
+	heap_init(&h);
+	CHECK_EQ_U64(heap_add(&h, m, 8192), 0);
+	a = heap_alloc(&h, 64);
+	b = heap_alloc(&h, 64);
+	c = heap_alloc(&h, 64);
+	CHECK(c != NULL);
+	CHECK_EQ_U64(heap_free(&h, a), HEAP_OK);
+	memcpy(saved, b - HDR, 16);
+	forge(a - HDR, 8192, kind, NULL);	/* the whole heap, from a */
+	CHECK(heap_alloc(&h, 4096) == NULL);
+	CHECK(h.corrupt);
+	CHECK(memcmp(b - HDR, saved, 16) == 0);	/* b's header untouched */
+
+	/* An allocated header claiming more than is allocated. */
+	heap_init(&h);
+	CHECK_EQ_U64(heap_add(&h, m, 8192), 0);
+	a = heap_alloc(&h, 64);
+	memcpy(&kind, a - HDR + 8, 8);
+	kind ^= (uint64_t)(uintptr_t)(a - HDR);		/* the used magic */
+	forge(a - HDR, 4096, kind, NULL);
+	CHECK_EQ_U64(heap_free(&h, a), HEAP_CORRUPT);
+	CHECK_EQ_U64(h.used, 64 + HDR);
+	free(m);
+}
+

@@ -206,10 +206,10 @@ init_unknown_option_skips_the_line_and_later_lines_still_parse(void)
 	    "edit quota=16M a-very-long-option-name-that-goes-on-and-on\n"
 	    "last\n"), 3);
 	CHECK_EQ_U64(h.count, 3);
-	CHECK_STR(h.msgs[0], "init line 2: unknown option 'verbose' (trace, nofb, nosys, quota=N, budget=MS, restart), skipped");
-	CHECK_STR(h.msgs[1], "init line 3: unknown option 'TRACE' (trace, nofb, nosys, quota=N, budget=MS, restart), skipped");
+	CHECK_STR(h.msgs[0], "init line 2: unknown option 'verbose' (trace, nofb, nosys, admin, quota=N, disk=N, spawn=N, budget=MS, restart), skipped");
+	CHECK_STR(h.msgs[1], "init line 3: unknown option 'TRACE' (trace, nofb, nosys, admin, quota=N, disk=N, spawn=N, budget=MS, restart), skipped");
 	/* A long option is quoted in part, so the report stays one line. */
-	CHECK_STR(h.msgs[2], "init line 5: unknown option 'a-very-long-option-n' (trace, nofb, nosys, quota=N, budget=MS, restart), skipped");
+	CHECK_STR(h.msgs[2], "init line 5: unknown option 'a-very-long-option-n' (trace, nofb, nosys, admin, quota=N, disk=N, spawn=N, budget=MS, restart), skipped");
 	CHECK_STR(e[0].name, "hello");
 	CHECK_STR(e[1].name, "term");
 	CHECK_EQ_U64(e[1].opts.nofb, 1);
@@ -349,8 +349,8 @@ init_reports_count_lines_from_one_including_blank_and_comment_lines(void)
 
 	CHECK_EQ_U64(parse(e, &h, "\n# one\r\n\n\nfoo bar\nok\n\n\n\n\nx y\n"), 1);
 	CHECK_EQ_U64(h.count, 2);
-	CHECK_STR(h.msgs[0], "init line 5: unknown option 'bar' (trace, nofb, nosys, quota=N, budget=MS, restart), skipped");
-	CHECK_STR(h.msgs[1], "init line 11: unknown option 'y' (trace, nofb, nosys, quota=N, budget=MS, restart), skipped");
+	CHECK_STR(h.msgs[0], "init line 5: unknown option 'bar' (trace, nofb, nosys, admin, quota=N, disk=N, spawn=N, budget=MS, restart), skipped");
+	CHECK_STR(h.msgs[1], "init line 11: unknown option 'y' (trace, nofb, nosys, admin, quota=N, disk=N, spawn=N, budget=MS, restart), skipped");
 }
 
 void
@@ -391,7 +391,7 @@ void
 app_opts_parse_reads_the_run_commands_options(void)
 {
 	struct app_opts o;
-	char why[96];
+	char why[128];
 
 	app_opts_default(&o);
 	CHECK_EQ_U64(o.trace, 0);
@@ -412,7 +412,7 @@ app_opts_parse_reads_the_run_commands_options(void)
 
 	/* Only len bytes are read: "trace" cut to "tra" is unknown. */
 	CHECK_EQ_U64(app_opts_parse("trace", 3, &o, why, sizeof(why)), -1);
-	CHECK_STR(why, "unknown option 'tra' (trace, nofb, nosys, quota=N, budget=MS, restart)");
+	CHECK_STR(why, "unknown option 'tra' (trace, nofb, nosys, admin, quota=N, disk=N, spawn=N, budget=MS, restart)");
 	CHECK_EQ_U64(app_opts_parse("quota=4096Kx", 10, &o, why, sizeof(why)), 0);
 	CHECK_EQ_U64(o.quota, 4096);
 	CHECK_EQ_U64(app_opts_parse("quota=4096Kx", 11, &o, why, sizeof(why)), 0);
@@ -421,7 +421,7 @@ app_opts_parse_reads_the_run_commands_options(void)
 	CHECK_EQ_U64(app_opts_parse("nofb quota=1K", 13, &o, why, sizeof(why)), -1);
 	CHECK_STR(why, "bad quota '1K' (4K to 1984M, what an app's home holds; e.g. quota=16M)");
 	CHECK_EQ_U64(app_opts_parse("--trace", 7, &o, why, sizeof(why)), -1);
-	CHECK_STR(why, "unknown option '--trace' (trace, nofb, nosys, quota=N, budget=MS, restart)");
+	CHECK_STR(why, "unknown option '--trace' (trace, nofb, nosys, admin, quota=N, disk=N, spawn=N, budget=MS, restart)");
 
 	/* A short reason buffer gets a truncated, terminated reason. */
 	memset(why, 'z', sizeof(why));
@@ -501,9 +501,173 @@ init_run_args_split_the_name_from_its_options(void)
 	CHECK_STR(name, "hello");
 	CHECK_EQ_U64(o.quota, APP_QUOTA_DEFAULT);
 	CHECK_EQ_U64(app_run_args("", name, &o, why, sizeof(why)), -1);
-	CHECK_STR(why, "usage: run NAME [trace] [nofb] [nosys] [quota=N] [budget=MS] [restart]");
+	CHECK_STR(why, "usage: run NAME [trace] [nofb] [nosys] [admin] [quota=N] [disk=N] [spawn=N] [budget=MS] [restart]");
 	CHECK_EQ_U64(app_run_args("a-name-that-is-far-too-long-for-an-app", name, &o, why, sizeof(why)), -1);
 	CHECK(strncmp(why, "usage:", 6) == 0);
 	CHECK_EQ_U64(app_run_args("counter fast", name, &o, why, sizeof(why)), -1);
-	CHECK_STR(why, "run: unknown option 'fast' (trace, nofb, nosys, quota=N, budget=MS, restart)");
+	CHECK_STR(why, "run: unknown option 'fast' (trace, nofb, nosys, admin, quota=N, disk=N, spawn=N, budget=MS, restart)");
+}
+
+/* Least privilege by default: no admin, 64 MiB of files, 8 apps of its own. */
+void
+init_new_options_default_to_the_least_an_app_may_do(void)
+{
+	struct init_entry e[MAX_APPS];
+	struct app_opts o;
+	struct heard h;
+
+	memset(&o, 0xa5, sizeof(o));
+	app_opts_default(&o);
+	CHECK_EQ_U64(o.admin, 0);
+	CHECK_EQ_U64(o.disk, APP_DISK_DEFAULT);
+	CHECK_EQ_U64(o.disk, 64ull << 20);
+	CHECK_EQ_U64(o.spawn, APP_SPAWN_DEFAULT);
+	CHECK_EQ_U64(o.spawn, 8);
+	CHECK_EQ_U64(o.nosys, 0);
+	CHECK_EQ_U64(parse(e, &h, "hello\n"), 1);
+	CHECK_EQ_U64(e[0].opts.admin, 0);
+	CHECK_EQ_U64(e[0].opts.disk, APP_DISK_DEFAULT);
+	CHECK_EQ_U64(e[0].opts.spawn, APP_SPAWN_DEFAULT);
+}
+
+void
+init_admin_disk_and_spawn_parse_on_an_init_line(void)
+{
+	struct init_entry e[MAX_APPS];
+	struct heard h;
+
+	CHECK_EQ_U64(parse(e, &h,
+	    "console admin spawn=16\n"
+	    "notes disk=1M\n"
+	    "viewer disk=0 spawn=0 nosys\n"
+	    "big disk=4G spawn=1024 admin quota=8M\n"), 4);
+	CHECK_EQ_U64(h.count, 0);
+	CHECK_EQ_U64(e[0].opts.admin, 1);
+	CHECK_EQ_U64(e[0].opts.spawn, 16);
+	CHECK_EQ_U64(e[0].opts.disk, APP_DISK_DEFAULT);
+	CHECK_EQ_U64(e[1].opts.admin, 0);
+	CHECK_EQ_U64(e[1].opts.disk, 1ull << 20);
+	CHECK_EQ_U64(e[1].opts.spawn, APP_SPAWN_DEFAULT);
+	CHECK_EQ_U64(e[2].opts.disk, 0);		/* 0: may read, never write */
+	CHECK_EQ_U64(e[2].opts.spawn, 0);
+	CHECK_EQ_U64(e[2].opts.nosys, 1);
+	CHECK_EQ_U64(e[3].opts.disk, APP_DISK_MAX);
+	CHECK_EQ_U64(e[3].opts.spawn, APP_SPAWN_MAX);
+	CHECK_EQ_U64(e[3].opts.admin, 1);
+	CHECK_EQ_U64(e[3].opts.quota, 8ull << 20);
+}
+
+void
+init_disk_takes_sizes_from_0_to_4g_and_refuses_the_rest(void)
+{
+	static const struct {
+		const char *text;
+		uint64_t bytes;
+	} good[] = {
+		{ "0", 0 }, { "0K", 0 }, { "1", 1 }, { "4096", 4096 }, { "640K", 640ull << 10 },
+		{ "16M", 16ull << 20 }, { "4G", 4ull << 30 }, { "4096M", 4ull << 30 },
+		{ "4294967296", 4ull << 30 },
+	};
+	static const char *bad[] = {
+		"4294967297", "4097M", "5G", "17179869185G", "999999999999G", "-1", "16m", "1.5G",
+		"M", "16MB", "0x10", "+1",
+	};
+	struct app_opts o;
+	char line[64], why[128], want[160];
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		app_opts_default(&o);
+		snprintf(line, sizeof(line), "disk=%s", good[i].text);
+		CHECK_EQ_U64(app_opts_parse(line, strlen(line), &o, why, sizeof(why)), 0);
+		CHECK_EQ_U64(o.disk, good[i].bytes);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		app_opts_default(&o);
+		snprintf(line, sizeof(line), "disk=%s", bad[i]);
+		CHECK_EQ_U64(app_opts_parse(line, strlen(line), &o, why, sizeof(why)), (uint64_t)-1);
+		snprintf(want, sizeof(want),
+		    "bad disk '%s' (0 to 4G, what the app's folder may hold; e.g. disk=16M)", bad[i]);
+		CHECK_STR(why, want);
+		CHECK_EQ_U64(o.disk, APP_DISK_DEFAULT);	/* a refused value is not kept */
+	}
+	/* "disk=" with nothing after it is not a disk option at all. */
+	CHECK_EQ_U64(app_opts_parse("disk=", 5, &o, why, sizeof(why)), (uint64_t)-1);
+	CHECK(strncmp(why, "unknown option 'disk='", 22) == 0);
+}
+
+void
+init_spawn_takes_a_count_from_0_to_1024_and_refuses_the_rest(void)
+{
+	static const char *bad[] = { "1025", "2K", "1M", "99999999999999", "-1", "a", "8x", "0x8", "1e3" };
+	struct app_opts o;
+	char line[64], why[128], want[160];
+
+	app_opts_default(&o);
+	CHECK_EQ_U64(app_opts_parse("spawn=0", 7, &o, why, sizeof(why)), 0);
+	CHECK_EQ_U64(o.spawn, 0);
+	CHECK_EQ_U64(app_opts_parse("spawn=1024", 10, &o, why, sizeof(why)), 0);
+	CHECK_EQ_U64(o.spawn, 1024);
+	CHECK_EQ_U64(app_opts_parse("spawn=003", 9, &o, why, sizeof(why)), 0);
+	CHECK_EQ_U64(o.spawn, 3);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		app_opts_default(&o);
+		snprintf(line, sizeof(line), "spawn=%s", bad[i]);
+		CHECK_EQ_U64(app_opts_parse(line, strlen(line), &o, why, sizeof(why)), (uint64_t)-1);
+		snprintf(want, sizeof(want),
+		    "bad spawn '%s' (0 to 1024 apps it started, running at once; e.g. spawn=4)", bad[i]);
+		CHECK_STR(why, want);
+		CHECK_EQ_U64(o.spawn, APP_SPAWN_DEFAULT);
+	}
+	/* Flags take no value, and the names are exact. */
+	CHECK_EQ_U64(app_opts_parse("admin=1", 7, &o, why, sizeof(why)), (uint64_t)-1);
+	CHECK_STR(why, "unknown option 'admin=1' (trace, nofb, nosys, admin, quota=N, disk=N, spawn=N, budget=MS, restart)");
+	CHECK_EQ_U64(app_opts_parse("ADMIN", 5, &o, why, sizeof(why)), (uint64_t)-1);
+	CHECK_EQ_U64(o.admin, 0);
+}
+
+void
+init_bad_new_options_skip_the_line_with_a_clear_report(void)
+{
+	struct init_entry e[MAX_APPS];
+	struct heard h;
+
+	CHECK_EQ_U64(parse(e, &h,
+	    "hello disk=5G\n"
+	    "clock spawn=2000\n"
+	    "term admin\n"), 1);
+	CHECK_EQ_U64(h.count, 2);
+	CHECK_STR(h.msgs[0], "init line 1: bad disk '5G' (0 to 4G, what the app's folder may hold; e.g. disk=16M), skipped");
+	CHECK_STR(h.msgs[1], "init line 2: bad spawn '2000' (0 to 1024 apps it started, running at once; e.g. spawn=4), skipped");
+	CHECK_STR(e[0].name, "term");
+	CHECK_EQ_U64(e[0].opts.admin, 1);
+	/* The longest report (an unknown option, quoted in part) is whole. */
+	CHECK_EQ_U64(parse(e, &h, "x a-very-long-option-name-that-goes-on\n"), 0);
+	CHECK_STR(h.msgs[0], "init line 1: unknown option 'a-very-long-option-n' (trace, nofb, nosys, admin, quota=N, "
+	    "disk=N, spawn=N, budget=MS, restart), skipped");
+}
+
+void
+init_run_args_take_admin_disk_and_spawn(void)
+{
+	struct app_opts o;
+	char name[APP_NAME_MAX], why[128];
+
+	CHECK_EQ_U64(app_run_args("editor admin disk=2M spawn=1", name, &o, why, sizeof(why)), 0);
+	CHECK_STR(name, "editor");
+	CHECK_EQ_U64(o.admin, 1);
+	CHECK_EQ_U64(o.disk, 2ull << 20);
+	CHECK_EQ_U64(o.spawn, 1);
+	/* Each run starts from the defaults, not from the last run's options. */
+	CHECK_EQ_U64(app_run_args("editor", name, &o, why, sizeof(why)), 0);
+	CHECK_EQ_U64(o.admin, 0);
+	CHECK_EQ_U64(o.disk, APP_DISK_DEFAULT);
+	CHECK_EQ_U64(o.spawn, APP_SPAWN_DEFAULT);
+	CHECK_EQ_U64(app_run_args("editor disk=1T", name, &o, why, sizeof(why)), -1);
+	CHECK_STR(why, "run: bad disk '1T' (0 to 4G, what the app's folder may hold; e.g. disk=16M)");
+	CHECK_EQ_U64(app_run_args("editor spawn=-1", name, &o, why, sizeof(why)), -1);
+	CHECK_STR(why, "run: bad spawn '-1' (0 to 1024 apps it started, running at once; e.g. spawn=4)");
+	/* The longest answer fits the console's 128-byte line whole. */
+	CHECK_EQ_U64(app_run_args("editor a-very-long-option-name-that-goes-on", name, &o, why, sizeof(why)), -1);
+	CHECK_STR(why, "run: unknown option 'a-very-long-option-n' (trace, nofb, nosys, admin, quota=N, disk=N, spawn=N, "
+	    "budget=MS, restart)");
 }

@@ -21,7 +21,7 @@ static int64_t ask(const char *line)
 
 	snprintf(copy, sizeof(copy), "%s", line);
 	memset(answer, 0, sizeof(answer));
-	return cmd_system(copy, answer, sizeof(answer));
+	return cmd_system(copy, answer, sizeof(answer), 0, 1);
 }
 
 static int app_idle(struct fomos_ctx *ctx)

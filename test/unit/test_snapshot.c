@@ -80,6 +80,11 @@ static void make_app(struct snapshot_app *a, uint32_t slot, const char *name, ui
 	a->opts.trace = slot & 1;
 	a->opts.restart = 1;
 	a->opts.budget_ms = 250 + slot;
+	a->opts.nosys = !(slot & 1);
+	a->opts.admin = slot & 1;
+	a->opts.disk = slot ? (uint64_t)slot << 20 : 0;
+	a->opts.spawn = slot + 1;
+	a->opts.quota = (16ull << 20) + slot * 4096ull;
 	a->store = arena + 0x20;
 	a->win_x = -40 - (int32_t)slot;
 	a->win_y = 300;
@@ -185,6 +190,10 @@ void snapshot_round_trip_gives_back_every_app_field_and_region_byte(void)
 		CHECK_EQ_U64(got.opts.restart, want.opts.restart);
 		CHECK_EQ_U64(got.opts.budget_ms, want.opts.budget_ms);
 		CHECK_EQ_U64(got.opts.quota, want.opts.quota);
+		CHECK_EQ_U64(got.opts.nosys, want.opts.nosys);
+		CHECK_EQ_U64(got.opts.admin, want.opts.admin);
+		CHECK_EQ_U64(got.opts.disk, want.opts.disk);
+		CHECK_EQ_U64(got.opts.spawn, want.opts.spawn);
 		CHECK_EQ_U64(got.store, want.store);
 		CHECK_EQ_U64(got.win_x, want.win_x);
 		CHECK(got.win_x < 0);
@@ -340,7 +349,7 @@ void snapshot_refusals_say_what_is_wrong(void)
 	check_reason(copy, total, want, __LINE__);		\
 } while (0)
 	DAMAGED(0, 1, "bad magic");
-	DAMAGED(8, 2, "format version 3");
+	DAMAGED(8, 1, "format version 3 (this kernel reads 1 to 2)");
 	DAMAGED(20, 1, "header checksum mismatch");
 	DAMAGED(region0 + SNAPSHOT_REGION_HEAD + 100, 4, "app 1 (counter) at byte");
 	DAMAGED(region0 + SNAPSHOT_REGION_HEAD + 100, 4, "checksum mismatch");
@@ -403,6 +412,12 @@ void snapshot_writer_refuses_apps_and_regions_the_reader_would_refuse(void)
 	writer_refuses(&a, 0, 0, "slot", __LINE__);
 	make_app(&a, 3, "ok", 1);
 	a.opts.quota = APP_QUOTA_MAX + 1;
+	writer_refuses(&a, 0, 0, "options", __LINE__);
+	make_app(&a, 3, "ok", 1);
+	a.opts.disk = APP_DISK_MAX + 1;
+	writer_refuses(&a, 0, 0, "options", __LINE__);
+	make_app(&a, 3, "ok", 1);
+	a.opts.spawn = APP_SPAWN_MAX + 1;
 	writer_refuses(&a, 0, 0, "options", __LINE__);
 	make_app(&a, 3, "ok", 1);
 	a.arena_mapped = a.opts.quota + 4096;
@@ -540,4 +555,159 @@ void snapshot_power_cut_during_a_save_leaves_the_previous_snapshot_loadable(void
 	disk_free(&slot0);
 	disk_free(&slot1);
 	disk_free(&fresh);
+}
+
+/* --- version 1: snapshots saved before the OPTS record ---------------------- */
+
+static void le32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);	/* x86: little-endian already */
+}
+
+static void le64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+/* One app, "notes" (slot 5, pid 42), with one region, laid out by hand as
+ * snapshot.h describes version 1.  Returns the file's length. */
+static uint64_t write_v1(uint8_t *f)
+{
+	static const char msg[] = "saved by version 1";
+	uint64_t arena = exec_home(5) + EXEC_ARENA_OFFSET;
+	uint8_t *app = f + SNAPSHOT_HEADER_SIZE, *reg = app + SNAPSHOT_APP_CHUNK_V1, *end = reg + 24 + 24;
+	struct snapshot_hash body;
+	uint64_t len = (uint64_t)(end + SNAPSHOT_END_CHUNK - f);
+
+	memset(f, 0, len);
+	le32(app, 0x31505041);			/* "APP1" */
+	le32(app + 4, SNAPSHOT_APP_CHUNK_V1);
+	le64(app + 8, 42);
+	memcpy(app + 16, "notes", 5);
+	memcpy(app + 48, "/fomos/apps/notes.app", 21);
+	le32(app + 144, 5);
+	le32(app + 148, SNAPSHOT_APP_FOCUSED);
+	app[152] = 1;				/* trace */
+	app[154] = 1;				/* restart */
+	le32(app + 156, 250);			/* budget_ms */
+	le64(app + 160, 16ull << 20);		/* quota */
+	le64(app + 168, arena + 0x20);		/* store */
+	le32(app + 176, (uint32_t)-3);
+	le32(app + 180, 40);
+	le32(app + 184, 320);
+	le32(app + 188, 200);
+	le32(app + 192, 1);
+	le32(app + 196, 2);
+	le64(app + 200, 8192);
+	le64(app + 208, snapshot_hash_bytes("notes", 5));
+	le64(app + 216, 64 << 10);		/* arena mapped */
+	le64(app + 224, arena + 0x40);		/* free list */
+	le64(app + 232, 0x40);
+	le64(app + 240, 64 << 10);
+	le32(app + 248, 1);
+	le64(app + 256, arena);
+	le64(app + 264, arena + (64 << 10));
+	le32(reg, 0x4e474552);			/* "REGN" */
+	le64(reg + 8, arena + 0x20);
+	le64(reg + 16, sizeof(msg));		/* 19 bytes, zeros to 24 */
+	memcpy(reg + 24, msg, sizeof(msg));
+	le32(end, 0x444e4541);			/* "AEND" */
+	le32(end + 4, 1);
+	le64(end + 8, sizeof(msg));
+	le64(end + 16, snapshot_hash_bytes(app, (uint64_t)(end + 16 - app)));
+	snapshot_hash_init(&body);
+	snapshot_hash_update(&body, end + 16, 8);
+	le64(f, SNAPSHOT_MAGIC);
+	le32(f + 8, 1);
+	le32(f + 12, SNAPSHOT_HEADER_SIZE);
+	le64(f + 16, 9);			/* sequence */
+	le32(f + 24, 1);			/* apps */
+	le64(f + 32, len);
+	le64(f + 40, snapshot_hash_final(&body));
+	le64(f + 48, 123456789);		/* time_ns */
+	le64(f + 56, snapshot_hash_bytes(f, 56));
+	return len;
+}
+
+void snapshot_saved_by_version_1_still_resumes_with_default_new_options(void)
+{
+	uint64_t base = exec_home_base, len, va, n, bit, accepted = 0;
+	struct snapshot_iter *it = calloc(1, sizeof(*it));
+	struct snapshot_info info;
+	struct snapshot_app a;
+	const uint8_t *data;
+	uint8_t f[1024];
+	char why[128] = "";
+
+	/* The homes where version 1's writer put them when it wrote the
+	 * file this one is checked against. */
+	exec_home_base = EXEC_HOME_BASE;
+	len = write_v1(f);
+	CHECK_EQ_U64(len, 904);
+	/* Byte for byte what version 1's own writer (commit e2aea4e) wrote. */
+	CHECK_EQ_U64(snapshot_hash_bytes(f, len), 0x24d048d6fb62051full);
+
+	if (snapshot_check(f, len, &info, why, sizeof(why)) != 0)
+		unit_fail(__FILE__, __LINE__, "refused: %s", why);
+	CHECK_EQ_U64(info.sequence, 9);
+	CHECK_EQ_U64(info.time_ns, 123456789);
+	CHECK_EQ_U64(info.app_count, 1);
+	snapshot_iter_init(it, f, &info);
+	CHECK_EQ_U64(snapshot_next_app(it, &a), 1);
+	CHECK_EQ_U64(a.pid, 42);
+	CHECK_STR(a.name, "notes");
+	CHECK_STR(a.path, "/fomos/apps/notes.app");
+	CHECK_EQ_U64(a.slot, 5);
+	CHECK_EQ_U64(a.store, exec_home(5) + EXEC_ARENA_OFFSET + 0x20);
+	CHECK_EQ_U64(a.win_x, (uint64_t)-3);
+	CHECK_EQ_U64(a.heap_region_count, 1);
+	/* What version 1 saved... */
+	CHECK_EQ_U64(a.opts.trace, 1);
+	CHECK_EQ_U64(a.opts.nofb, 0);
+	CHECK_EQ_U64(a.opts.restart, 1);
+	CHECK_EQ_U64(a.opts.budget_ms, 250);
+	CHECK_EQ_U64(a.opts.quota, 16ull << 20);
+	/* ...and the least privilege for what it did not. */
+	CHECK_EQ_U64(a.opts.nosys, 0);
+	CHECK_EQ_U64(a.opts.admin, 0);
+	CHECK_EQ_U64(a.opts.disk, APP_DISK_DEFAULT);
+	CHECK_EQ_U64(a.opts.spawn, APP_SPAWN_DEFAULT);
+	CHECK_EQ_U64(snapshot_next_region(it, &va, &data, &n), 1);
+	CHECK_EQ_U64(va, exec_home(5) + EXEC_ARENA_OFFSET + 0x20);
+	CHECK_EQ_U64(n, 19);
+	CHECK(memcmp(data, "saved by version 1", 19) == 0);
+	CHECK_EQ_U64(snapshot_next_region(it, &va, &data, &n), 0);
+	CHECK_EQ_U64(snapshot_next_app(it, &a), 0);
+	CHECK(!it->failed);
+
+	/* An old snapshot is checked as closely as a new one. */
+	for (bit = 0; bit < len * 8; bit++) {
+		f[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		if (snapshot_check(f, len, &info, why, sizeof(why)) == 0 && accepted++ < 5)
+			unit_fail(__FILE__, __LINE__, "flip of bit %llu accepted", (unsigned long long)bit);
+		f[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+	}
+	CHECK_EQ_U64(accepted, 0);
+	/* Records of one version under the header of the other are refused. */
+	le32(f + 8, 2);
+	le64(f + 56, snapshot_hash_bytes(f, 56));
+	check_reason(f, len, "not an app record", __LINE__);
+	exec_home_base = base;
+	free(it);
+}
+
+void snapshot_header_version_must_match_its_records(void)
+{
+	struct disk d = { 0 };
+	uint64_t total = write_snapshot(&d, 4, 1, 1), sum;
+
+	d.data[8] = 1;
+	sum = snapshot_hash_bytes(d.data, 56);
+	memcpy(d.data + 56, &sum, 8);
+	check_reason(d.data, total, "not an app record", __LINE__);
+	d.data[8] = 0;
+	sum = snapshot_hash_bytes(d.data, 56);
+	memcpy(d.data + 56, &sum, 8);
+	check_reason(d.data, total, "format version 0 (this kernel reads 1 to 2)", __LINE__);
+	disk_free(&d);
 }
