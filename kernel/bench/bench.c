@@ -84,9 +84,11 @@ static int bench_apps(const char *name, uint32_t n, uint64_t rounds, struct benc
 	res->executor_ns = timer_tsc_delta_ns(rdtsc() - t0);
 	if (called != rounds * n)
 		klog("bench: expected %llu calls, made %llu\n", rounds * n, called);
-	/* Straight calls of app code from the kernel: only in ring 0 mode
-	 * (SMEP forbids it otherwise). */
-	res->direct_ns = exec_pc_get_mode() == EXEC_PC_RING0 ? bench_calls(fns, n, rounds) : 0;
+	/* Straight calls of app code from the kernel, with an empty context:
+	 * only noop's (it uses none of it), only in ring 0 mode (SMEP forbids
+	 * it otherwise). */
+	res->direct_ns = exec_pc_get_mode() == EXEC_PC_RING0 && !strcmp(name, "noop") ?
+	    bench_calls(fns, n, rounds) : 0;
 	for (i = 0; i < n; i++)
 		fns[i] = bench_nop;
 	res->bare_ns = bench_calls(fns, n, rounds);

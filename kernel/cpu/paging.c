@@ -195,40 +195,44 @@ int paging_mapped(uint64_t va)
 	return !pg_active || paging_translate(va) != 0;
 }
 
-void paging_set_key(uint64_t va, uint64_t size, uint32_t key)
+uint64_t paging_set_key(uint64_t va, uint64_t size, uint32_t key)
 {
-	uint64_t off = 0, changed = 0, k = PG_KEY(key);
+	uint64_t off = 0, k = PG_KEY(key), *pd = NULL, pd_va = 1;
 
+	/* Pages in this range are mapped as one run from va: stop at the first
+	 * hole (a 2 MiB one or a 4 KiB one). */
 	while (off < size) {
-		uint64_t *pd = pg_pd(va + off, 0), *pde, *pt;
+		uint64_t *pde, *pt, cur = va + off;
 		uint32_t i;
 
-		if (!pd) {
-			off = ALIGN_DOWN(va + off, 1ull << 30) + (1ull << 30) - va;
-			continue;
+		if (ALIGN_DOWN(cur, 1ull << 30) != pd_va) {
+			pd_va = ALIGN_DOWN(cur, 1ull << 30);
+			pd = pg_pd(cur, 0);
 		}
-		pde = &pd[((va + off) >> 21) & 511];
-		if (!(*pde & PG_PRESENT) || (*pde & PG_LARGE)) {
-			if (*pde & PG_PRESENT) {
-				*pde = (*pde & ~PG_KEY_MASK) | k;
-				changed++;
-			}
-			off = ALIGN_DOWN(va + off, PG_2M) + PG_2M - va;
+		if (!pd)
+			break;
+		pde = &pd[(cur >> 21) & 511];
+		if (!(*pde & PG_PRESENT))
+			break;
+		if (*pde & PG_LARGE) {
+			*pde = (*pde & ~PG_KEY_MASK) | k;
+			off = ALIGN_DOWN(cur, PG_2M) + PG_2M - va;
 			continue;
 		}
 		pt = (uint64_t *)(uintptr_t)(*pde & PG_ADDR_MASK);
-		for (i = ((va + off) >> 12) & 511; i < 512 && off < size; i++, off += PAGE_SIZE)
-			if (pt[i] & PG_PRESENT) {
-				pt[i] = (pt[i] & ~PG_KEY_MASK) | k;
-				changed++;
-			}
+		for (i = (cur >> 12) & 511; i < 512 && off < size; i++, off += PAGE_SIZE) {
+			if (!(pt[i] & PG_PRESENT))
+				goto done;
+			pt[i] = (pt[i] & ~PG_KEY_MASK) | k;
+		}
 	}
-	if (!pg_active || !changed)
-		return;
-	if (size <= PG_FLUSH_ONE_BY_ONE * PAGE_SIZE)
-		for (off = 0; off < size; off += PAGE_SIZE)
-			__asm__ volatile("invlpg (%0)" :: "r"(va + off) : "memory");
-	else
+done:
+	return MIN(off, size);
+}
+
+void paging_flush(void)
+{
+	if (pg_active)
 		write_cr3(read_cr3());
 }
 

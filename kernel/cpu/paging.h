@@ -36,9 +36,13 @@ int paging_map(uint64_t va, uint64_t pa, uint64_t size, uint64_t flags);
 int paging_mapped(uint64_t va);		/* 1 if a read of va would not fault */
 uint64_t paging_translate(uint64_t va);	/* physical address, 0 if not mapped */
 
-/* Gives every page mapped in [va, va+size) the protection key `key`
- * (the CPU checks it on user pages only) and flushes the TLB of them. */
-void paging_set_key(uint64_t va, uint64_t size, uint32_t key);
+/* Gives the run of mapped pages that starts at va (at most size bytes,
+ * up to the first hole) the protection key `key` (the CPU checks it on
+ * user pages only).  Returns the bytes retagged.  The TLB still holds the
+ * old keys: the caller flushes (paging_flush), once for all it retagged
+ * (under TCG an invlpg often costs a whole flush anyway). */
+uint64_t paging_set_key(uint64_t va, uint64_t size, uint32_t key);
+void paging_flush(void);	/* the whole TLB, but global pages */
 
 /* For every 4 KiB page of [va, va+size) that was written since the last
  * call (its dirty bit is set), clears the bit and calls fn with the page's

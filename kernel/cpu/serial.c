@@ -18,7 +18,7 @@
 #define UART_LSR	5
 #define UART_SCRATCH	7
 #define LSR_DATA	0x01
-#define LSR_THRE	0x20
+#define LSR_TEMT	0x40
 
 /* Set once by serial_init: a machine without COM1 must not spin forever
  * waiting for a transmitter that does not exist. */
@@ -43,9 +43,13 @@ static void serial_putc(char c)
 {
 	uint32_t spins;
 
-	/* Bounded: a stuck UART costs a little time, never the kernel. */
+	/* Bounded: a stuck UART costs a little time, never the kernel.  TEMT
+	 * (nothing left to send), not THRE (the FIFO is empty): QEMU's 16550
+	 * sets THRE while the last byte still waits for a full chardev to take
+	 * it, and a byte written then came out twice now and then on a loaded
+	 * machine. */
 	for (spins = 0; spins < 100000; spins++)
-		if (inb(COM1 + UART_LSR) & LSR_THRE)
+		if (inb(COM1 + UART_LSR) & LSR_TEMT)
 			break;
 	outb(COM1 + UART_DATA, (uint8_t)c);
 }

@@ -54,12 +54,10 @@ __attribute__((noreturn)) void trap_fatal(struct trap_frame *f, const char *why)
 #define IST_NMI			2
 #define IST_MACHINE_CHECK	3
 #define IST_PAGE_FAULT		4	/* an app that overflows its stack faults with no stack left */
-/* Every vector gets a stack of its own: from ring 3 any stack switch
- * would do, but the benchmark still runs apps in ring 0 (and the kernel's
- * own stack may be what overflowed).  Interrupt gates clear IF and
- * handlers never set it, so no IST stack is entered twice at once (a page
- * fault inside a service runs on IST_PAGE_FAULT; services run with IF set
- * but take no page faults of their own that recurse). */
+/* Every vector gets a stack of its own: from ring 3 TSS.rsp0 would do,
+ * but the benchmark still runs apps in ring 0, and the kernel's own stack
+ * may be what overflowed.  Interrupt gates clear IF and handlers never set
+ * it, so no IST stack is entered twice at once. */
 #define IST_EXCEPTION		5	/* the other exceptions, 0-31 */
 #define IST_INTERRUPT		6	/* timer and device interrupts, 32-255 */
 void gdt_init(void);

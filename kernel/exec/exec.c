@@ -1135,8 +1135,10 @@ int exec_faulted(const struct exec_fault *f)
 {
 	struct app *a = exec_current;
 
-	if (!a || exec_unprotected || exec_call_aborted)
+	if (!a || exec_unprotected)
 		return 0;
+	if (exec_call_aborted)
+		return 1;	/* cut short already: the first reason stands */
 	exec_describe_fault(a, f);
 	a->ended_by = APP_END_FAULT;
 	exec_call_aborted = 1;
@@ -1164,8 +1166,10 @@ int exec_trespassed(uint64_t addr, uint64_t pc, int write)
 	struct app *a = exec_current;
 	char where[64];
 
-	if (!a || exec_unprotected || exec_call_aborted)
+	if (!a || exec_unprotected)
 		return 0;
+	if (exec_call_aborted)
+		return 1;	/* cut short already (the budget, in a service): the first reason stands */
 	exec_where_pc(a, pc, where, sizeof(where));
 	if (addr - a->home < EXEC_HOME_SIZE)	/* its own: the service forgot to open it */
 		fmt_snprintf(a->reason, sizeof(a->reason), "a service it called faulted on its memory at "

@@ -15,9 +15,9 @@
  * protection key; PKRU, written when the next app to run has another key
  * than the last, opens key 0 (the shared stub page) and that app's key
  * only, for its own code and for the kernel's services working for it.
- * 14 keys go round more homes: the key of the home run least recently is
- * taken, that home's pages are retagged with the parked key 15, which no
- * app's PKRU opens (libmpk's approach).  The kernel itself runs with every
+ * 14 keys go round more homes: the key of the home run most recently is
+ * taken (the executor's order is a cycle), that home's pages are retagged
+ * with the parked key 15, which no app's PKRU opens (libmpk's approach).  The kernel itself runs with every
  * key open: a protection-key fault in the kernel outside a service opens
  * them all and retries.
  *
@@ -88,8 +88,31 @@ static void exec_pc_set_pkru(uint32_t v)
 	exec_pc_stats.pkru_writes++;
 }
 
-/* A key for slot: a free one, or the one used least recently (its home is
- * parked: retagged, closed to everyone until it runs again). */
+/* Each part of a home is mapped as one run from its start (home.h): the
+ * image, the surface, the arena as it grew, the stack, the context page.
+ * Retagging walks those runs only. */
+static void exec_pc_retag(uint32_t slot, uint32_t key)
+{
+	static const uint64_t parts[][2] = {
+		{ 0, EXEC_SURFACE_OFFSET },
+		{ EXEC_SURFACE_OFFSET, EXEC_ARENA_OFFSET - EXEC_SURFACE_OFFSET },
+		{ EXEC_ARENA_OFFSET, EXEC_ARENA_MAX },
+		{ EXEC_STACK_OFFSET - EXEC_STACK_SIZE, EXEC_STACK_SIZE },
+		{ EXEC_PAGE_OFFSET, EXEC_PAGE_BYTES },
+	};
+	uint64_t home = exec_home(slot);
+	uint32_t i;
+
+	for (i = 0; i < ARRAY_LEN(parts); i++)
+		paging_set_key(home + parts[i][0], parts[i][1], key);
+}
+
+/* A key for slot: a free one, or the one of the home run most recently
+ * (that home is parked: retagged, closed to everyone until it runs
+ * again).  Most recently, not least: the executor calls apps in one fixed
+ * cycle, for which evicting the most recent is what keeps the most keys
+ * (measured: least-recent eviction retagged a home at every call with 16
+ * apps; most-recent retags 3 homes per round of 16). */
 static uint32_t exec_pc_take_key(uint32_t slot)
 {
 	uint32_t k, best = 1;
@@ -99,18 +122,19 @@ static uint32_t exec_pc_take_key(uint32_t slot)
 			best = k;
 			break;
 		}
-		if (exec_pc_key_used[k] < exec_pc_key_used[best])
+		if (exec_pc_key_used[k] > exec_pc_key_used[best])
 			best = k;
 	}
 	if (exec_pc_key_slot[best]) {
 		uint32_t victim = exec_pc_key_slot[best] - 1;
 
 		exec_pc_slot_key[victim] = 0;
-		paging_set_key(exec_home(victim), EXEC_HOME_SIZE, EXEC_PC_KEY_PARKED);
+		exec_pc_retag(victim, EXEC_PC_KEY_PARKED);
 	}
 	exec_pc_key_slot[best] = slot + 1;
 	exec_pc_slot_key[slot] = (uint8_t)best;
-	paging_set_key(exec_home(slot), EXEC_HOME_SIZE, best);
+	exec_pc_retag(slot, best);
+	paging_flush();		/* once, for both homes */
 	exec_pc_stats.retags++;
 	return best;
 }

@@ -135,9 +135,10 @@ uint64_t exec_call_start_ns(void);
  * app call is in progress (the platform's own fault). */
 int exec_faulted(const struct exec_fault *f);
 /* The call in progress has run for spent_ns: 1 if that is past its app's
- * budget (the reason is recorded; the handler must leave the call now), 0
- * if it may go on.  The handler asks only while the app's own code runs,
- * never inside a service, whose state may be half changed. */
+ * budget (the reason is recorded, and exec_call_aborted set), 0 if it may
+ * go on.  In the app's own code the handler leaves the call at once;
+ * inside a service (whose state may be half changed) it does not: the
+ * kernel's SYSCALL entry leaves when the service returns. */
 int exec_overran(uint64_t spent_ns);
 /* The app being called touched (or had a service touch) addr, which is
  * not its own memory: 1 once recorded as its fault (the handler leaves the

@@ -279,7 +279,7 @@ def table(text):
                 'before isolation (benchmark only), in ring 3 (SYSRET in, SYSCALL back), and in',
                 'ring 3 with a protection key per home; how often a call wrote PKRU (skipped',
                 'when the key set does not change) and how many homes were given a key (14',
-                'keys for more homes: the least recently run home is parked).  Under TCG one',
+                'keys for more homes: the most recently run home is parked).  Under TCG one',
                 'WRPKRU flushes QEMU\'s whole TLB (~2 us); on hardware WRPKRU costs ~20-30',
                 'cycles and SYSCALL+SYSRET ~100 (published figures, not measured here).', '',
                 '|  apps | ring 0 ns | ring 3 ns | ring 3 + keys ns | PKRU writes/call | homes keyed |',

@@ -294,6 +294,23 @@ class Machine:
                         f'(whole log: {self.serial_log})')
                 self._cond.wait(left)
 
+    def wait_seen(self, regex, timeout=60):
+        """Waits until `regex` matches anywhere in the output, wherever
+        earlier matches were: for lines that may come in any order.  Does
+        not move where wait_for continues."""
+        pattern = re.compile(regex)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                m = pattern.search(self._text)
+                if m:
+                    return m
+                left = deadline - time.monotonic()
+                if self._eof or left <= 0:
+                    why = 'QEMU closed the serial port' if self._eof else f'{timeout} s passed'
+                    raise AssertionError(f'{why} without {regex!r} on serial (whole log: {self.serial_log})')
+                self._cond.wait(left)
+
     def send(self, text):
         """Types `text` on the serial port (a terminal's Enter is '\\r')."""
         self._serial.sendall(text.encode() if isinstance(text, str) else text)

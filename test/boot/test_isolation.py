@@ -65,9 +65,7 @@ def attacked(shared_machine_factory):
     ends = [rf'exec: {line.split()[0]}\[\d+\] stopped[^\r]*\r' for line in ENDED] + \
         [rf'exec: {name}\[\d+\] ended[^\r]*\r' for name in ('intruder_nosys', 'intruder_disk', 'intruder_log')]
     for end in ends:        # in whatever order they come
-        m.mark()            # before looking: a line arriving now is not skipped
-        if not m.seen(end):
-            m.wait_for(end, 60)
+        m.wait_seen(end, 60)
     return m
 
 
