@@ -48,7 +48,7 @@ static inline void line_send(struct fomos_ctx *ctx, struct line *l)
 
 /* Logs "PREFIX: WHAT -> V" (V signed): how the attack apps report what a
  * service answered. */
-static inline void say_answer(struct fomos_ctx *ctx, const char *prefix, const char *what, int64_t v)
+static inline void log_answer(struct fomos_ctx *ctx, const char *prefix, const char *what, int64_t v)
 {
 	struct line l = { .len = 0 };
 

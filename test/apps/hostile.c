@@ -17,7 +17,7 @@ static struct fomos_file req;
 
 static void said(struct fomos_ctx *ctx, const char *what, int64_t v)
 {
-	say_answer(ctx, "hostile", what, v);
+	log_answer(ctx, "hostile", what, v);
 }
 
 static int32_t file_with(struct fomos_ctx *ctx, uint32_t op, void *b, uint64_t len)

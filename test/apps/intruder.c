@@ -23,7 +23,7 @@ struct state {
 
 static void say(struct fomos_ctx *ctx, const char *what, int64_t v)
 {
-	say_answer(ctx, "intruder", what, v);
+	log_answer(ctx, "intruder", what, v);
 }
 
 static int64_t sys(struct fomos_ctx *ctx, const char *cmd, char *out, uint32_t cap)
