@@ -144,7 +144,7 @@ static void bench_isolation(uint32_t n)
 {
 	static const char *const names[] = { "ring0", "ring3", "keys" };
 	uint64_t rounds = MAX(BENCH_CALLS / 4 / n, 4), calls = rounds * n, ns[3] = { 0, 0, 0 };
-	uint64_t writes = 0, retags = 0, switches = 1;
+	uint64_t writes = 0, retags = 0;
 	struct bench_result r;
 	char out[3][16], w[16];
 	uint32_t m;
@@ -152,19 +152,18 @@ static void bench_isolation(uint32_t n)
 	for (m = EXEC_PC_RING0; m <= EXEC_PC_KEYS; m++) {
 		if (exec_pc_set_mode(m) < 0)
 			continue;
-		exec_pc_stats = (struct exec_pc_stats){ 0, 0, 0, 0 };
+		exec_pc_stats = (struct exec_pc_stats){ 0, 0 };
 		if (bench_apps("noop", n, rounds, &r) == 0)
 			ns[m] = r.executor_ns;
 		if (m == EXEC_PC_KEYS) {
 			writes = exec_pc_stats.pkru_writes;
 			retags = exec_pc_stats.retags;
-			switches = MAX(exec_pc_stats.switches, 1);
 		}
 	}
 	exec_pc_set_mode(EXEC_PC_KEYS);
 	for (m = 0; m < 3; m++)
 		bench_per_call(out[m], ns[m], calls);
-	bench_per_call(w, writes, switches);
+	bench_per_call(w, writes, calls);
 	klog("bench: isolation: apps=%u %s_ns=%s %s_ns=%s %s_ns=%s pkru_writes_per_call=%s retags=%llu\n", n,
 	    names[0], out[0], names[1], out[1], names[2], out[2], w, ULL(retags));
 }

@@ -84,14 +84,6 @@ static inline void cpu_clac(void) { __asm__ volatile("clac" ::: "memory", "cc");
 
 /* The protection-key rights register (PKU): two bits per key, access- and
  * write-disable. */
-static inline uint32_t cpu_rdpkru(void)
-{
-	uint32_t v;
-
-	__asm__ volatile("rdpkru" : "=a"(v) : "c"(0) : "rdx");
-	return v;
-}
-
 static inline void cpu_wrpkru(uint32_t v)
 {
 	__asm__ volatile("wrpkru" :: "a"(v), "c"(0), "d"(0) : "memory");

@@ -46,9 +46,7 @@ __attribute__((noreturn)) void trap_fatal(struct trap_frame *f, const char *why)
 /* gdt.c: segments, the TSS and its IST stacks. */
 #define GDT_KCODE	0x08
 #define GDT_KDATA	0x10
-#define GDT_USER_BASE	0x18	/* STAR's SYSRET base: user data +8, user code +16 */
-#define GDT_UDATA	(0x20 | 3)
-#define GDT_UCODE	(0x28 | 3)
+#define GDT_USER_BASE	0x18	/* STAR's SYSRET base: user data 0x20, user code 0x28 (| 3) */
 #define GDT_TSS		0x30
 #define IST_DOUBLE_FAULT	1
 #define IST_NMI			2

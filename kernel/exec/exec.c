@@ -535,6 +535,14 @@ static void exec_sync_input(struct app *a)
 	uint64_t n = a->input_seen, end = hub->event_count;
 	int keys = exec_focus == a->pid || !exec_focus;
 
+	/* keys[] changes only with a key event: copied when events arrived or
+	 * the focus moved, not at every call. */
+	if (keys && (n != end || !a->keys_shown))
+		memcpy(v->keys, hub->keys, sizeof(v->keys));
+	else if (!keys && a->keys_shown)
+		memset(v->keys, 0, sizeof(v->keys));
+	a->keys_shown = (uint8_t)keys;
+
 	v->pointer_x = hub->pointer_x;
 	v->pointer_y = hub->pointer_y;
 	v->buttons = hub->buttons;
@@ -552,11 +560,6 @@ static void exec_sync_input(struct app *a)
 	}
 	v->event_count = end;
 	a->input_seen = end;
-	if (keys)
-		memcpy(v->keys, hub->keys, sizeof(v->keys));
-	else if (a->keys_shown)
-		memset(v->keys, 0, sizeof(v->keys));
-	a->keys_shown = (uint8_t)keys;
 }
 
 /* The context is where wrapping happens: a traced app simply gets other
@@ -1080,10 +1083,18 @@ static const char *exec_privileged_name(const uint8_t *code, char *buf, uint32_t
 	return NULL;
 }
 
+/* The app (or a service for it) reached memory of another home or of the
+ * kernel; where: "at x.app+0x1012", or what ran. */
+static void exec_trespass_reason(struct app *a, uint64_t addr, int write, const char *where)
+{
+	fmt_snprintf(a->reason, sizeof(a->reason), "touched memory that is not its own at 0x%llx (%s, %s)",
+	    ULL(addr), write ? "writing" : "reading", where);
+}
+
 static void exec_describe_fault(struct app *a, const struct exec_fault *f)
 {
 	uint64_t stack_lo = a->stack_top - EXEC_STACK_SIZE, ret = 0;
-	char where[64], from[64], name[16];
+	char where[64], from[64], name[16], at[72];
 	const char *insn = NULL;
 	uint8_t code[3] = { 0, 0, 0 };
 
@@ -1122,8 +1133,8 @@ static void exec_describe_fault(struct app *a, const struct exec_fault *f)
 	} else if ((f->error & 1) && f->addr - a->home >= EXEC_HOME_SIZE) {
 		/* Present but refused: another home (its protection key) or the
 		 * kernel (supervisor pages). */
-		fmt_snprintf(a->reason, sizeof(a->reason), "touched memory that is not its own at 0x%llx (%s, at %s)",
-		    ULL(f->addr), f->error & 2 ? "writing" : "reading", where);
+		fmt_snprintf(at, sizeof(at), "at %s", where);
+		exec_trespass_reason(a, f->addr, f->error & 2, at);
 	} else {
 		fmt_snprintf(a->reason, sizeof(a->reason), "page fault %s 0x%llx (%s) at %s",
 		    f->error & 2 ? "writing" : "reading", ULL(f->addr),
@@ -1151,32 +1162,19 @@ FOMOS_CALL void exec_bad_service(uint32_t n)
 	exec_leave();
 }
 
-/* "hostile.app+0x1012", or "inside a service it called" for the kernel's
- * own code working for it. */
-static void exec_where_pc(const struct app *a, uint64_t pc, char *buf, uint32_t len)
-{
-	if (pc - a->home < a->image_bytes)
-		exec_where(a, pc, buf, len);
-	else
-		fmt_snprintf(buf, len, "inside a service it called");
-}
-
-int exec_trespassed(uint64_t addr, uint64_t pc, int write)
+int exec_trespassed(uint64_t addr, int write)
 {
 	struct app *a = exec_current;
-	char where[64];
 
 	if (!a || exec_unprotected)
 		return 0;
 	if (exec_call_aborted)
 		return 1;	/* cut short already (the budget, in a service): the first reason stands */
-	exec_where_pc(a, pc, where, sizeof(where));
 	if (addr - a->home < EXEC_HOME_SIZE)	/* its own: the service forgot to open it */
 		fmt_snprintf(a->reason, sizeof(a->reason), "a service it called faulted on its memory at "
 		    "0x%llx (a kernel bug)", ULL(addr));
 	else
-		fmt_snprintf(a->reason, sizeof(a->reason), "touched memory that is not its own at 0x%llx (%s, %s)",
-		    ULL(addr), write ? "writing" : "reading", where);
+		exec_trespass_reason(a, addr, write, "inside a service it called");
 	a->ended_by = APP_END_FAULT;
 	exec_call_aborted = 1;
 	return 1;

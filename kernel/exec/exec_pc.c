@@ -143,7 +143,6 @@ void plat_home_switch(uint32_t slot)
 {
 	uint32_t k;
 
-	exec_pc_stats.switches++;
 	if (exec_pc_mode != EXEC_PC_KEYS)
 		return;
 	k = exec_pc_slot_key[slot];
@@ -400,8 +399,8 @@ static int exec_pc_app_code(const struct trap_frame *f)
 
 static int exec_pc_trap(struct trap_frame *f)
 {
-	struct exec_fault fault = { (uint32_t)f->vector, f->error, 0, f->rip, f->rsp };
 	uint64_t cr2 = f->vector == 14 ? read_cr2() : 0;
+	struct exec_fault fault = { (uint32_t)f->vector, f->error, cr2, f->rip, f->rsp };
 
 	if (!exec_call_id() || !exec_pc_app_code(f)) {
 		/* The kernel's own code.  Reaching a home closed by its key
@@ -409,19 +408,17 @@ static int exec_pc_trap(struct trap_frame *f)
 		 * snapshot): open every key and go on. */
 		if (f->vector == 14 && (f->error & PF_PROTECTION_KEY) && !exec_in_service) {
 			exec_pc_set_pkru(0);
-			exec_pc_stats.kernel_opens++;
 			return 1;
 		}
 		/* A service working for the app touched user memory it should
 		 * not have (another home, or past a check): the app's doing. */
 		if (f->vector == 14 && exec_in_service && cr2 >= EXEC_PC_STUB_VA && cr2 < (1ull << 47) &&
-		    exec_trespassed(cr2, f->rip, !!(f->error & 2))) {
+		    exec_trespassed(cr2, !!(f->error & 2))) {
 			exec_pc_leave(f);
 			return 1;
 		}
 		return 0;
 	}
-	fault.addr = cr2;
 	if (!exec_faulted(&fault))
 		return 0;
 	exec_pc_leave(f);
@@ -436,14 +433,11 @@ static int exec_pc_trap(struct trap_frame *f)
  * too. */
 static void exec_pc_tick(struct trap_frame *f)
 {
-	if (!exec_call_id())
-		return;
-	if (exec_pc_app_code(f)) {
-		if (exec_overran(plat_now_ns() - exec_call_start_ns()))
-			exec_pc_leave(f);
-	} else if (exec_in_service) {
-		exec_overran(plat_now_ns() - exec_call_start_ns());
-	}
+	int app_code = exec_pc_app_code(f);
+
+	if (exec_call_id() && (app_code || exec_in_service) &&
+	    exec_overran(plat_now_ns() - exec_call_start_ns()) && app_code)
+		exec_pc_leave(f);
 }
 
 /* The shared read-only page of stubs every app's context points at. */

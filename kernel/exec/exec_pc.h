@@ -24,10 +24,8 @@ int exec_pc_set_mode(uint32_t mode);
 
 /* Counts for the benchmark. */
 struct exec_pc_stats {
-	uint64_t switches;	/* plat_home_switch calls: app calls */
-	uint64_t pkru_writes;	/* of which changed PKRU */
+	uint64_t pkru_writes;	/* PKRU written (it changed) */
 	uint64_t retags;	/* homes given a key (another home parked) */
-	uint64_t kernel_opens;	/* protection-key faults of the kernel itself */
 };
 extern struct exec_pc_stats exec_pc_stats;
 

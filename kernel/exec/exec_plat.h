@@ -7,6 +7,9 @@
  *   sdk/host/host_plat.c    fomos-host: mmap, signals, host files
  *   test/unit/fake_plat.c   the unit tests: apps that are C functions
  *
+ * The last two have no ring 3 and no keys: exec/exec_flat.c is their
+ * isolation hooks.
+ *
  * Entering an app is plat_enter: in the kernel, ring 3 through SYSRET
  * (exec/enter_pc.S); under fomos-host, enter.S, a call on the app's own
  * stack.  Either saves the caller's registers, notes the stack pointer in
@@ -140,9 +143,9 @@ int exec_faulted(const struct exec_fault *f);
  * inside a service (whose state may be half changed) it does not: the
  * kernel's SYSCALL entry leaves when the service returns. */
 int exec_overran(uint64_t spent_ns);
-/* The app being called touched (or had a service touch) addr, which is
- * not its own memory: 1 once recorded as its fault (the handler leaves the
+/* A service working for the app being called touched addr, which is not
+ * the app's memory: 1 once recorded as its fault (the handler leaves the
  * call), 0 if no app call is in progress. */
-int exec_trespassed(uint64_t addr, uint64_t pc, int write);
+int exec_trespassed(uint64_t addr, int write);
 
 #endif

@@ -173,34 +173,11 @@ static void host_clock_init(void)
 }
 
 /* fomos-host is a development runner, not a sandbox: apps are called on
- * their own stack in the same process, and the context holds the
- * services themselves. */
+ * their own stack in the same process (the isolation hooks are
+ * exec/exec_flat.c's). */
 FOMOS_CALL int plat_enter(app_entry_fn fn, struct fomos_ctx *ctx, uint64_t stack_top)
 {
 	return exec_enter(fn, ctx, stack_top);
-}
-
-uint64_t plat_service_stub(uint32_t n)
-{
-	(void)n;
-	return 0;
-}
-
-void plat_user_open(void)
-{
-}
-
-void plat_user_close(void)
-{
-}
-
-void plat_home_switch(uint32_t slot)
-{
-	(void)slot;
-}
-
-void plat_homes_open(void)
-{
 }
 
 uint64_t plat_now_ns(void)

@@ -72,29 +72,6 @@ FOMOS_CALL void exec_leave(void)
 	longjmp(*fake_jmp, 1);
 }
 
-/* No ring 3 here: the context holds the services themselves. */
-uint64_t plat_service_stub(uint32_t n)
-{
-	(void)n;
-	return 0;
-}
-
-void plat_user_open(void)
-{
-}
-
-void plat_user_close(void)
-{
-}
-
-void plat_home_switch(uint32_t slot)
-{
-	(void)slot;
-}
-
-void plat_homes_open(void)
-{
-}
 
 static int fake_prot(uint32_t how)
 {
