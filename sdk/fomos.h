@@ -40,7 +40,7 @@
 
 #define FOMOS_CALL __attribute__((sysv_abi))
 
-#define FOMOS_CTX_VERSION	3
+#define FOMOS_CTX_VERSION	4
 
 /* --- context version 1 ------------------------------------------------------ */
 
@@ -76,6 +76,7 @@ struct fomos_input {
 };
 
 struct fomos_file;	/* version 3, below */
+struct fomos_fn;	/* version 4, below */
 
 struct fomos_ctx {
 	uint32_t version;		/* context version this kernel speaks (>= 1) */
@@ -141,6 +142,51 @@ struct fomos_ctx {
 	 * kernel until then: keep them in the app's memory (the store), not on
 	 * the stack.  See fomos_file_*() below for the simple case. */
 	int32_t (FOMOS_CALL *file)(struct fomos_file *req);
+
+	/* --- version 4: services between apps, shared regions ----------------------
+	 * An app publishes a named table of functions; another looks the name up
+	 * and calls them.  A call is a function call on the caller's turn, no
+	 * message and no context switch: the kernel checks the arguments, opens
+	 * the provider's memory (and closes the caller's) and runs
+	 *     int64_t FOMOS_CALL fn(struct fomos_ctx *ctx, uint64_t a0, uint64_t a1,
+	 *         uint64_t a2, uint64_t a3);
+	 * on the provider's own stack, with ctx the provider's own context
+	 * (ctx->caller says who calls), then comes back.  The provider's budget
+	 * holds for each call.  A provider that faults or overruns inside a call
+	 * is ended; the caller gets FOMOS_E_FAULT and goes on.  See the
+	 * fomos_fn flags for pointers, and fomos_service() below. */
+	uint64_t caller;		/* inside a service function: the calling app's pid; else 0 */
+	/* Publishes (or, called again, replaces) this app's service `name`
+	 * ([a-z0-9._-], 1..31 bytes) at `version`: count (1..16) functions of
+	 * its own code.  The table is copied.  0, or FOMOS_E_BUSY (another app
+	 * has the name, or this app has 2 services already), FOMOS_E_BADARG. */
+	int32_t (FOMOS_CALL *publish)(const char *name, uint32_t version, const struct fomos_fn *fns,
+	    uint32_t count);
+	/* A handle (> 0) for service `name` at version >= min_version, or
+	 * FOMOS_E_NOTFOUND (nobody provides it: the app is woken as soon as
+	 * someone does, whatever it yielded), FOMOS_E_VERSION (only an older
+	 * one), FOMOS_E_BUSY (8 handles already).  The same name again gives the
+	 * same handle. */
+	int32_t (FOMOS_CALL *lookup)(const char *name, uint32_t min_version);
+	/* Calls function fn of the service behind handle.  Returns what it
+	 * returned, or FOMOS_E_GONE (the provider ended: look the name up
+	 * again), FOMOS_E_FAULT (it faulted or overran in this call and was
+	 * ended), FOMOS_E_BADARG (a bad handle, fn, or pointer argument),
+	 * FOMOS_E_BUSY (the provider is on this call's own chain: it called
+	 * us, directly or not), FOMOS_E_TOOBIG (over 256 KiB to copy). */
+	int64_t (FOMOS_CALL *call)(int32_t handle, uint32_t fn, uint64_t a0, uint64_t a1, uint64_t a2,
+	    uint64_t a3);
+	/* A new shared region of size bytes (rounded up to 4 KiB, at most
+	 * 64 MiB, 4 per app) in this app's home, zeroed; NULL if none.  Only
+	 * this app sees it until it grants it. */
+	void *(FOMOS_CALL *share)(uint64_t size);
+	/* Lets app pid (or, pid FOMOS_CONSUMERS, every app that looked up one
+	 * of this app's services) see the region at the same address:
+	 * FOMOS_SHARE_READ, FOMOS_SHARE_WRITE, or 0 to take it back (the pages
+	 * close to that app at once).  Ending the creator unmaps it for
+	 * everyone.  0, or FOMOS_E_BADARG (not a region of this app's),
+	 * FOMOS_E_BUSY (8 grants already). */
+	int32_t (FOMOS_CALL *grant)(void *region, uint64_t pid, uint32_t rights);
 };
 
 /* --- window flags (ctx->window) --- */
@@ -164,6 +210,9 @@ struct fomos_ctx {
 					 * (default 64M; disk=0: no writes); nothing was written */
 #define FOMOS_E_PATH		(-30)	/* the path is malformed or leaves the app's folder */
 #define FOMOS_E_TOOBIG		(-27)	/* the data does not fit the buffer or the file limit */
+#define FOMOS_E_FAULT		(-14)	/* the provider faulted or overran inside this call (it was ended) */
+#define FOMOS_E_GONE		(-32)	/* the provider of this handle ended (or was not resumed) */
+#define FOMOS_E_VERSION		(-95)	/* the service exists, in an older version than asked for */
 
 /* --- files (ctx->file, version 3) --- */
 enum {
@@ -191,6 +240,31 @@ struct fomos_file {
 	uint32_t reserved2;
 	volatile uint64_t done;
 };
+
+/* --- services (version 4) --- */
+typedef int64_t (FOMOS_CALL *fomos_service_fn)(struct fomos_ctx *ctx, uint64_t a0, uint64_t a1,
+    uint64_t a2, uint64_t a3);
+
+/* One function of a published table.  args says which arguments are
+ * pointers: FOMOS_ARG_IN(i) (the callee reads it) or FOMOS_ARG_OUT(i) (it
+ * writes it; both: in and out), i = 0..2, with the length in bytes in the
+ * next argument.  The kernel checks each against the caller's memory.  A
+ * pointer into a region both apps see is passed as it is (no copy);
+ * anything else of the caller's is copied into the provider's call buffer
+ * and (out) back after the call, at most 256 KiB per call.  Any other
+ * pointer: FOMOS_E_BADARG, and the provider never runs.  Arguments not
+ * named are plain values. */
+struct fomos_fn {
+	fomos_service_fn fn;
+	uint32_t args;
+	uint32_t reserved;
+};
+#define FOMOS_ARG_IN(i)		(1u << (2 * (i)))
+#define FOMOS_ARG_OUT(i)	(2u << (2 * (i)))
+
+#define FOMOS_SHARE_READ	1
+#define FOMOS_SHARE_WRITE	3	/* read and write */
+#define FOMOS_CONSUMERS		0	/* grant(): every app that looked up one of my services */
 
 int FOMOS_CALL start(struct fomos_ctx *ctx);
 
@@ -325,6 +399,31 @@ static inline int32_t fomos_file_start(struct fomos_ctx *ctx, struct fomos_file 
 static inline int fomos_file_done(const struct fomos_file *req)
 {
 	return req->status != FOMOS_PENDING;
+}
+
+/* A service handle, looked up once and kept: 0 until found.  Returns
+ * the handle or 0 (not there yet: the app is woken when it appears). */
+static inline int32_t fomos_service(struct fomos_ctx *ctx, int32_t *handle, const char *name,
+    uint32_t min_version)
+{
+	if (*handle <= 0 && ctx->version >= 4)
+		*handle = ctx->lookup(name, min_version);
+	return *handle > 0 ? *handle : (*handle = 0);
+}
+
+/* Calls a service through a kept handle; a handle whose provider ended
+ * is forgotten, so the next fomos_service() looks it up again. */
+static inline int64_t fomos_call(struct fomos_ctx *ctx, int32_t *handle, uint32_t fn, uint64_t a0,
+    uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	int64_t r;
+
+	if (*handle <= 0)
+		return FOMOS_E_GONE;
+	r = ctx->call(*handle, fn, a0, a1, a2, a3);
+	if (r == FOMOS_E_GONE || r == FOMOS_E_FAULT)
+		*handle = 0;
+	return r;
 }
 
 #endif

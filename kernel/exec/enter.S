@@ -27,6 +27,7 @@
  */
 	.text
 	.globl exec_enter
+	.globl exec_enter_call
 	.globl exec_abort_landing
 	.globl exec_leave
 	.globl exec_kernel_rsp
@@ -54,6 +55,28 @@ exec_enter_return:
 	popq %rbx
 	popq %rbp
 	retq
+
+/* int64 exec_enter_call(fn, args, stack_top): fn(args[0..4]) on the
+ * stack at stack_top (a cross-app call from inside a service), the same
+ * way back. */
+exec_enter_call:
+	pushq %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, exec_kernel_rsp(%rip)
+	movq %rdx, %rsp
+	xorl %ebp, %ebp
+	movq %rdi, %rax
+	movq (%rsi), %rdi
+	movq 16(%rsi), %rdx
+	movq 24(%rsi), %rcx
+	movq 32(%rsi), %r8
+	movq 8(%rsi), %rsi
+	callq *%rax
+	jmp exec_enter_return
 
 exec_leave:
 exec_abort_landing:

@@ -14,6 +14,13 @@
  * int exec_enter_user(fn, ctx, stack_top)   System V: rdi, rsi, rdx
  * int exec_enter(fn, ctx, stack_top)        the same, fn called in ring 0
  *                                           (the benchmark's baseline)
+ * int64 exec_enter_user_call(fn, args, stack_top)
+ * int64 exec_enter_call(fn, args, stack_top)
+ *     fn(args[0], ..., args[4]): another app's service function, entered
+ *     from inside the `call` service (a cross-app call).  The same way in
+ *     and out, one level deeper on the kernel stack; SYSRET cannot set
+ *     rcx (the fourth argument), so it lands on a trampoline stub that
+ *     moves it from r10 and jumps to fn.
  *
  * Both save what System V says a callee keeps, the flags (IF, and AC,
  * which the kernel keeps set: user pages open to it outside services),
@@ -32,7 +39,7 @@
  *
  * Keep EXEC_SVC_COUNT and EXEC_SVC_RETURN equal to exec_plat.h's.
  */
-#define EXEC_SVC_COUNT	10
+#define EXEC_SVC_COUNT	15
 #define EXEC_SVC_RETURN	63
 #define MXCSR_DEFAULT	0x1f80
 #define FCW_DEFAULT	0x037f
@@ -40,6 +47,9 @@
 	.text
 	.globl exec_enter
 	.globl exec_enter_user
+	.globl exec_enter_user_call
+	.globl exec_enter_call
+	.globl exec_call_trampoline
 	.globl exec_syscall_entry
 	.globl exec_abort_landing
 	.globl exec_leave
@@ -97,14 +107,58 @@ exec_enter_user:
 	xorl %r15d, %r15d
 	sysretq
 
+exec_enter_call:
+	ENTER_SAVE
+	movq %rdx, %rsp
+	xorl %ebp, %ebp
+	movq %rdi, %rax
+	movq (%rsi), %rdi
+	movq 16(%rsi), %rdx
+	movq 24(%rsi), %rcx
+	movq 32(%rsi), %r8
+	movq 8(%rsi), %rsi
+	callq *%rax
+	jmp exec_enter_exit
+
+/* The caller opened user memory (AC) to write the return address. */
+exec_enter_user_call:
+	ENTER_SAVE
+	cli
+	movq %rdi, %rax			/* fn: where the trampoline jumps */
+	subq $8, %rdx
+	movq exec_user_return_stub(%rip), %rcx
+	movq %rcx, (%rdx)		/* fn's return address: the return stub */
+	movq %rdx, %rsp
+	movq (%rsi), %rdi		/* ctx */
+	movq 16(%rsi), %rdx
+	movq 24(%rsi), %r10		/* the trampoline's rcx */
+	movq 32(%rsi), %r8
+	movq 8(%rsi), %rsi
+	movq exec_call_trampoline(%rip), %rcx
+	movl $0x202, %r11d
+	ldmxcsr mxcsr_default(%rip)
+	fldcw fcw_default(%rip)
+	xorl %ebx, %ebx
+	xorl %ebp, %ebp
+	xorl %r9d, %r9d
+	xorl %r12d, %r12d
+	xorl %r13d, %r13d
+	xorl %r14d, %r14d
+	xorl %r15d, %r15d
+	sysretq
+
 exec_syscall_entry:
 	movq %rsp, exec_user_rsp(%rip)
 	movq exec_kernel_rsp(%rip), %rsp
 	cmpl $EXEC_SVC_RETURN, %eax
 	je 3f
+	/* Kept on the kernel stack, not in exec_user_rsp: a cross-app call
+	 * enters another app from inside this service, whose syscalls
+	 * overwrite exec_user_rsp. */
+	pushq exec_user_rsp(%rip)
 	pushq %rcx			/* the app's rip after the syscall */
 	pushq %r11			/* and its flags */
-	subq $16, %rsp			/* the app's MXCSR and x87 control word */
+	subq $24, %rsp			/* the app's MXCSR and x87 control word; keeps 16-byte alignment */
 	stmxcsr (%rsp)
 	fnstcw 4(%rsp)
 	ldmxcsr mxcsr_default(%rip)
@@ -124,7 +178,7 @@ exec_syscall_entry:
 	jne exec_abort_landing		/* the budget ran out during the service */
 	ldmxcsr (%rsp)
 	fldcw 4(%rsp)
-	addq $16, %rsp
+	addq $24, %rsp
 	popq %r11
 	popq %rcx
 	/* SYSRET to a non-canonical rip faults in ring 0 on Intel's CPUs,
@@ -133,7 +187,7 @@ exec_syscall_entry:
 	movq %rcx, %rdx
 	shrq $47, %rdx
 	jnz 5f
-	movq exec_user_rsp(%rip), %rsp
+	popq %rsp			/* the app's */
 	xorl %edx, %edx
 	xorl %esi, %esi
 	xorl %edi, %edi
@@ -142,8 +196,9 @@ exec_syscall_entry:
 	xorl %r10d, %r10d
 	sysretq
 
-3:	/* start returned into the return stub: edi holds its int */
-	movl %edi, %eax
+3:	/* start (or a service function) returned into the return stub:
+	 * rdi holds what it returned */
+	movq %rdi, %rax
 	jmp exec_enter_exit
 4:	/* a service number the context does not have */
 	movl %eax, %edi
@@ -189,12 +244,21 @@ exec_stubs:
 	STUB(7)
 	STUB(8)
 	STUB(9)
+	STUB(10)
+	STUB(11)
+	STUB(12)
+	STUB(13)
+	STUB(14)
 	.p2align 4
 exec_return_stub_code:			/* at exec_stubs + 16 * EXEC_SVC_COUNT */
-	movl %eax, %edi
+	movq %rax, %rdi
 	movl $EXEC_SVC_RETURN, %eax
 	syscall
 	ud2
+	.p2align 4
+exec_trampoline_code:			/* the next 16 bytes: a cross-app call lands here */
+	movq %r10, %rcx
+	jmpq *%rax
 exec_stubs_end:
 
 	.data
@@ -204,6 +268,8 @@ exec_kernel_rsp:
 exec_user_rsp:
 	.quad 0
 exec_user_return_stub:		/* where the return stub is mapped, set by exec_pc.c */
+	.quad 0
+exec_call_trampoline:		/* and the trampoline */
 	.quad 0
 mxcsr_default:
 	.long MXCSR_DEFAULT

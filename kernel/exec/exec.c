@@ -57,9 +57,10 @@
 
 struct app *exec_apps;
 static struct app *exec_apps_tail;
-static struct app *exec_current;	/* the app being called, for the context's functions */
+struct app *exec_current;		/* the app being called, for the context's functions */
 /* The call in progress, for the platform's tick and fault handlers. */
-static volatile uint64_t exec_cur_call, exec_cur_start;
+static volatile uint64_t exec_cur_call;
+volatile uint64_t exec_cur_start;
 volatile int32_t exec_call_aborted;	/* the current call was cut short: a->ended_by says why */
 void *const *exec_services;		/* the current app's services, for the SYSCALL entry */
 static struct app *exec_spawner;	/* the app whose system() call is running */
@@ -67,7 +68,7 @@ static uint64_t exec_calls_made;
 static uint64_t exec_next_pid = 1;
 static uint8_t exec_slots[EXEC_MAX_SLOTS];
 static int exec_quiet;			/* no per-app start/end lines */
-static int exec_unprotected;		/* benchmark only: call apps on the caller's stack, no budget */
+int exec_unprotected;			/* benchmark only: call apps on the caller's stack, no budget */
 static int exec_walking;		/* > 0 while a loop walks the apps: records are freed after it */
 static uint32_t exec_ended_unreaped;
 static uint64_t exec_focus;		/* pid of the app with the keyboard focus, 0: none */
@@ -76,8 +77,6 @@ static uint32_t exec_screen_w, exec_screen_h;
 static exec_system_fn *exec_system_cmd;
 static struct exec_info exec_ended[EXEC_ENDED_KEEP];	/* a ring: the latest ended apps */
 static uint64_t exec_ended_count;
-
-static void exec_end(struct app *a, uint32_t how, int32_t code);
 
 static void exec_fail(const char *fmt, ...) FMT_PRINTF(1, 2);
 static void exec_fail(const char *fmt, ...)
@@ -124,7 +123,9 @@ int exec_app_range(const struct app *a, const void *ptr, uint64_t len, int write
 	    exec_within(p, len, a->home + EXEC_SURFACE_OFFSET, a->surface_bytes) ||
 	    exec_within(p, len, a->mem.base, a->mem.mapped) ||
 	    (a->stack_top && exec_within(p, len, a->stack_top - EXEC_STACK_SIZE, EXEC_STACK_SIZE)) ||
-	    (a->page && exec_within(p, len, (uint64_t)(uintptr_t)a->page, EXEC_PAGE_BYTES));
+	    (a->page && exec_within(p, len, (uint64_t)(uintptr_t)a->page, EXEC_PAGE_BYTES)) ||
+	    (a->callbuf && exec_within(p, len, a->home + EXEC_CALLBUF_OFFSET, EXEC_CALLBUF_BYTES)) ||
+	    exec_share_range(a, p, len, write);
 }
 
 /* A service used wrongly (a pointer that is not the app's memory, a free
@@ -429,7 +430,7 @@ static FOMOS_CALL int64_t exec_system(const char *line, uint32_t len, char *out,
 	plat_user_open();
 	r = exec_system_cmd ? exec_system_cmd(copy, answer, sizeof(answer), a->pid, a->opts.admin) : -1;
 	plat_user_close();
-	plat_home_switch(a->slot);
+	exec_share_switch(a);
 	exec_spawner = NULL;
 	exec_answer(out, cap, answer, r < 0 ? strlen(answer) : (uint64_t)r);
 	return r == -2 ? FOMOS_E_PERM : r < 0 ? FOMOS_E_NOTFOUND : r;
@@ -573,6 +574,9 @@ static void exec_build_ctx(struct app *a)
 		[EXEC_SVC_RAISE] = (void *)exec_raise, [EXEC_SVC_DAMAGE] = (void *)exec_damage_rect,
 		[EXEC_SVC_SYSTEM] = (void *)exec_system, [EXEC_SVC_TERM_READ] = (void *)exec_term_read,
 		[EXEC_SVC_TERM_WRITE] = (void *)exec_term_write, [EXEC_SVC_FILE] = (void *)exec_file,
+		[EXEC_SVC_PUBLISH] = (void *)exec_publish, [EXEC_SVC_LOOKUP] = (void *)exec_lookup,
+		[EXEC_SVC_CALL] = (void *)exec_svc_call, [EXEC_SVC_SHARE] = (void *)exec_share,
+		[EXEC_SVC_GRANT] = (void *)exec_grant,
 	};
 	void *fn[EXEC_SVC_COUNT];
 	uint32_t n;
@@ -606,6 +610,13 @@ static void exec_build_ctx(struct app *a)
 	a->ctx.term_read = (uint32_t (FOMOS_CALL *)(char *, uint32_t))fn[EXEC_SVC_TERM_READ];
 	a->ctx.term_write = (void (FOMOS_CALL *)(const char *, uint32_t))fn[EXEC_SVC_TERM_WRITE];
 	a->ctx.file = (int32_t (FOMOS_CALL *)(struct fomos_file *))fn[EXEC_SVC_FILE];
+	a->ctx.publish = (int32_t (FOMOS_CALL *)(const char *, uint32_t, const struct fomos_fn *, uint32_t))
+	    fn[EXEC_SVC_PUBLISH];
+	a->ctx.lookup = (int32_t (FOMOS_CALL *)(const char *, uint32_t))fn[EXEC_SVC_LOOKUP];
+	a->ctx.call = (int64_t (FOMOS_CALL *)(int32_t, uint32_t, uint64_t, uint64_t, uint64_t, uint64_t))
+	    fn[EXEC_SVC_CALL];
+	a->ctx.share = (void *(FOMOS_CALL *)(uint64_t))fn[EXEC_SVC_SHARE];
+	a->ctx.grant = (int32_t (FOMOS_CALL *)(void *, uint64_t, uint32_t))fn[EXEC_SVC_GRANT];
 }
 
 /* --- loading ------------------------------------------------------------------ */
@@ -670,6 +681,8 @@ static int exec_load_image(struct app *a, const uint8_t *file, uint64_t size)
 	    plat_protect(a->home + h->code_end, h->data_start - h->code_end, PLAT_RO) < 0)
 		return -1;
 	a->data_start = h->data_start;
+	a->code_start = (uint32_t)h->code_start;
+	a->code_end = (uint32_t)h->code_end;
 	a->entry = (app_entry_fn)(uintptr_t)(a->home + h->entry);
 	return 0;
 }
@@ -726,6 +739,10 @@ static void exec_release(struct app *a)
 		exec_set_focus(0);
 	term_release(a->pid);
 	exec_files_cancel(a->pid);
+	exec_share_release(a);
+	if (a->callbuf)
+		plat_unmap(a->home + EXEC_CALLBUF_OFFSET, EXEC_CALLBUF_BYTES);
+	a->callbuf = 0;
 	if (a->surface_bytes) {
 		display_remove_layer(&a->layer);
 		plat_unmap(a->home + EXEC_SURFACE_OFFSET, a->surface_bytes);
@@ -913,7 +930,13 @@ const uint8_t *exec_keep_file(uint8_t *data, uint64_t size)
 
 static uint64_t exec_app_bytes(const struct app *a)
 {
-	return a->image_bytes + a->surface_bytes + a->mem.mapped + (a->stack_top ? EXEC_STACK_SIZE : 0);
+	uint64_t regions = 0;
+	uint32_t k;
+
+	for (k = 0; k < EXEC_REGIONS; k++)
+		regions += a->regions[k].size;
+	return a->image_bytes + a->surface_bytes + a->mem.mapped + (a->stack_top ? EXEC_STACK_SIZE : 0) +
+	    (a->callbuf ? EXEC_CALLBUF_BYTES : 0) + regions;
 }
 
 /* `restart`: an app that faulted or overran its budget comes back, after a
@@ -951,6 +974,10 @@ static void exec_info_of(const struct app *a, struct exec_info *e)
 	e->cpu_ns = a->cpu_ns;
 	e->mem_bytes = exec_app_bytes(a);
 	memcpy(e->reason, a->reason, sizeof(e->reason));
+	if (a->state == APP_RUNNING)
+		exec_share_describe(a, e->shares, sizeof(e->shares));
+	else
+		e->shares[0] = 0;
 }
 
 /* Frees the records of ended apps; never during a round, which walks them. */
@@ -974,7 +1001,7 @@ static void exec_reap(void)
 }
 
 /* reason is already in a->reason for faults, budget and misuse. */
-static void exec_end(struct app *a, uint32_t how, int32_t code)
+void exec_end(struct app *a, uint32_t how, int32_t code)
 {
 	uint64_t bytes = exec_app_bytes(a);
 
@@ -1007,8 +1034,8 @@ int exec_kill(uint64_t pid)
 
 	if (!a)
 		return -1;
-	if (a == exec_current)
-		a->kill_pending = 1;	/* its code is running: end it on return */
+	if (a->on_chain)
+		a->kill_pending = 1;	/* its code or stack is in use: end it on return */
 	else
 		exec_end(a, APP_END_KILLED, -9);
 	return 0;
@@ -1020,7 +1047,7 @@ void exec_kill_all(void)
 
 	exec_walking++;
 	for (a = exec_apps; a; a = a->next)
-		if (a->state == APP_RUNNING && a != exec_current)
+		if (a->state == APP_RUNNING && !a->on_chain)
 			exec_end(a, APP_END_KILLED, -9);
 	exec_walking--;
 	exec_reap();
@@ -1202,7 +1229,7 @@ static uint64_t exec_call(struct app *a, uint64_t now)
 	uint64_t after;
 	int r;
 
-	plat_home_switch(a->slot);	/* its home open, every other closed */
+	exec_share_switch(a);		/* its home (and regions) open, every other closed */
 	*c = a->ctx;
 	c->time_ns = now;
 	c->win_x = a->layer.x;
@@ -1214,10 +1241,12 @@ static uint64_t exec_call(struct app *a, uint64_t now)
 	exec_services = a->services;
 	exec_cur_start = now;
 	exec_cur_call = ++exec_calls_made;
+	a->on_chain = 1;
 	if (exec_unprotected)
 		r = a->entry(c);
 	else
 		r = plat_enter(a->entry, c, a->stack_top);
+	a->on_chain = 0;
 	exec_cur_call = 0;
 	exec_current = NULL;
 	after = plat_now_ns();

@@ -38,6 +38,7 @@ struct exec_info {
 	uint64_t cpu_ns;
 	uint64_t mem_bytes;	/* image + surface + arena + stack mapped; 0 once ended */
 	char reason[EXEC_REASON_MAX];	/* why it ended: "exit code -3", "page fault writing 0x0 at x.app+0x1012" */
+	char shares[96];		/* running: "provides clipboard, uses notify" */
 };
 
 /* ctx->system(): runs one command line (NUL-terminated, the executor's own
@@ -93,6 +94,9 @@ uint32_t exec_list(struct exec_info *out, uint32_t max);
 /* The running apps' start() addresses, for the benchmark's baseline. */
 uint32_t exec_entry_points(void **out, uint32_t max);
 uint64_t exec_focus_pid(void);
+/* The services published now, a table for the `services` command: the
+ * answer's length (cut to cap, NUL terminated). */
+uint32_t exec_services_list(char *out, uint32_t cap);
 void exec_set_focus(uint64_t pid);
 
 #endif

@@ -20,9 +20,11 @@ void plat_user_close(void)
 {
 }
 
-void plat_home_switch(uint32_t slot)
+void plat_home_switch(uint32_t slot, const uint32_t *view, uint32_t n)
 {
 	(void)slot;
+	(void)view;
+	(void)n;
 }
 
 void plat_homes_open(void)

@@ -17,7 +17,10 @@
  * only, for its own code and for the kernel's services working for it.
  * 14 keys go round more homes: the key of the home run most recently is
  * taken (the executor's order is a cycle), that home's pages are retagged
- * with the parked key 15, which no app's PKRU opens (libmpk's approach).  The kernel itself runs with every
+ * with the parked key 15, which no app's PKRU opens (libmpk's approach).
+ * A shared region (ctx->share) is a protection domain of its own, keyed
+ * like a home: PKRU opens it, read-only or read-write, for the apps that
+ * see it.  The kernel itself runs with every
  * key open: a protection-key fault in the kernel outside a service opens
  * them all and retries.
  *
@@ -47,16 +50,23 @@
 #define PF_PROTECTION_KEY	(1u << 5)	/* page-fault error code: PKRU refused it */
 
 extern const uint8_t exec_stubs[], exec_stubs_end[];
-extern uint64_t exec_user_return_stub;
+extern uint64_t exec_user_return_stub, exec_call_trampoline;
 extern volatile uint8_t exec_in_service;
 FOMOS_CALL int exec_enter_user(app_entry_fn fn, struct fomos_ctx *ctx, uint64_t stack_top);
+FOMOS_CALL int64_t exec_enter_user_call(uint64_t fn, const uint64_t *args, uint64_t stack_top);
 void exec_syscall_entry(void);
 
-_Static_assert(EXEC_SVC_COUNT == 10 && EXEC_SVC_RETURN == 63, "enter_pc.S has the same numbers");
+_Static_assert(EXEC_SVC_COUNT == 15 && EXEC_SVC_RETURN == 63, "enter_pc.S has the same numbers");
+
+/* Protection domains: home `slot` is domain slot; region k of home s is
+ * EXEC_MAX_SLOTS + s * EXEC_REGIONS + k (the view numbers of
+ * plat_home_switch, moved up by EXEC_MAX_SLOTS). */
+#define EXEC_PC_DOMAINS		(EXEC_MAX_SLOTS * (1 + EXEC_REGIONS))
+#define EXEC_PC_VIEW_MAX	(EXEC_PC_KEY_LAST - 1)	/* regions open at once, besides the home */
 
 static uint32_t exec_pc_mode = EXEC_PC_RING3;
-static uint8_t exec_pc_slot_key[EXEC_MAX_SLOTS];	/* 0: parked */
-static uint32_t exec_pc_key_slot[EXEC_PC_KEY_LAST + 1];	/* slot + 1, 0: free */
+static uint8_t exec_pc_slot_key[EXEC_PC_DOMAINS];	/* a domain's key, 0: parked */
+static uint32_t exec_pc_key_slot[EXEC_PC_KEY_LAST + 1];	/* domain + 1, 0: free */
 static uint64_t exec_pc_key_used[EXEC_PC_KEY_LAST + 1], exec_pc_key_clock;
 static uint32_t exec_pc_pkru;				/* what PKRU holds */
 struct exec_pc_stats exec_pc_stats;
@@ -68,14 +78,26 @@ static uint32_t exec_pc_slot_of(uint64_t va)
 	return (uint32_t)((va - EXEC_HOME_BASE) / EXEC_HOME_SIZE);
 }
 
-/* The key a page at va gets now: its home's, or the parked one. */
+/* The domain of the page at va (above EXEC_HOME_BASE): its home, or the
+ * region it lies in. */
+static uint32_t exec_pc_domain_of(uint64_t va)
+{
+	uint32_t slot = exec_pc_slot_of(va);
+	uint64_t off = va - exec_home(slot);
+
+	if (off - EXEC_REGION_OFFSET < EXEC_REGIONS * EXEC_REGION_MAX)
+		return EXEC_MAX_SLOTS + slot * EXEC_REGIONS + (uint32_t)((off - EXEC_REGION_OFFSET) / EXEC_REGION_MAX);
+	return slot;
+}
+
+/* The key a page at va gets now: its domain's, or the parked one. */
 static uint64_t exec_pc_key_flags(uint64_t va)
 {
 	uint32_t k;
 
 	if (exec_pc_mode != EXEC_PC_KEYS || va < EXEC_HOME_BASE)
 		return 0;
-	k = exec_pc_slot_key[exec_pc_slot_of(va)];
+	k = exec_pc_slot_key[exec_pc_domain_of(va)];
 	return PG_KEY(k ? k : EXEC_PC_KEY_PARKED);
 }
 
@@ -89,20 +111,28 @@ static void exec_pc_set_pkru(uint32_t v)
 }
 
 /* Each part of a home is mapped as one run from its start (home.h): the
- * image, the surface, the arena as it grew, the stack, the context page.
- * Retagging walks those runs only. */
-static void exec_pc_retag(uint32_t slot, uint32_t key)
+ * image, the surface, the arena as it grew, the stack, the context page,
+ * the call buffer; a region is one run too.  Retagging walks those runs
+ * only. */
+static void exec_pc_retag(uint32_t domain, uint32_t key)
 {
 	static const uint64_t parts[][2] = {
 		{ 0, EXEC_SURFACE_OFFSET },
-		{ EXEC_SURFACE_OFFSET, EXEC_ARENA_OFFSET - EXEC_SURFACE_OFFSET },
+		{ EXEC_SURFACE_OFFSET, EXEC_REGION_OFFSET - EXEC_SURFACE_OFFSET },
 		{ EXEC_ARENA_OFFSET, EXEC_ARENA_MAX },
 		{ EXEC_STACK_OFFSET - EXEC_STACK_SIZE, EXEC_STACK_SIZE },
 		{ EXEC_PAGE_OFFSET, EXEC_PAGE_BYTES },
+		{ EXEC_CALLBUF_OFFSET, EXEC_CALLBUF_BYTES },
 	};
-	uint64_t home = exec_home(slot);
+	uint64_t home;
 	uint32_t i;
 
+	if (domain >= EXEC_MAX_SLOTS) {
+		domain -= EXEC_MAX_SLOTS;
+		paging_set_key(exec_region_va(domain / EXEC_REGIONS, domain % EXEC_REGIONS), EXEC_REGION_MAX, key);
+		return;
+	}
+	home = exec_home(domain);
 	for (i = 0; i < ARRAY_LEN(parts); i++)
 		paging_set_key(home + parts[i][0], parts[i][1], key);
 }
@@ -113,16 +143,19 @@ static void exec_pc_retag(uint32_t slot, uint32_t key)
  * cycle, for which evicting the most recent is what keeps the most keys
  * (measured: least-recent eviction retagged a home at every call with 16
  * apps; most-recent retags 3 homes per round of 16). */
-static uint32_t exec_pc_take_key(uint32_t slot)
+static uint32_t exec_pc_take_key(uint32_t slot, uint32_t pinned)
 {
-	uint32_t k, best = 1;
+	uint32_t k, best = 0;
 
+	/* pinned: keys this very switch opens, never taken */
 	for (k = 1; k <= EXEC_PC_KEY_LAST; k++) {
+		if (pinned & (1u << k))
+			continue;
 		if (!exec_pc_key_slot[k]) {
 			best = k;
 			break;
 		}
-		if (exec_pc_key_used[k] > exec_pc_key_used[best])
+		if (!best || exec_pc_key_used[k] > exec_pc_key_used[best])
 			best = k;
 	}
 	if (exec_pc_key_slot[best]) {
@@ -139,18 +172,34 @@ static uint32_t exec_pc_take_key(uint32_t slot)
 	return best;
 }
 
-void plat_home_switch(uint32_t slot)
+/* The key of a domain this switch opens, taken if it has none. */
+static uint32_t exec_pc_open_key(uint32_t domain, uint32_t *pinned)
 {
-	uint32_t k;
+	uint32_t k = exec_pc_slot_key[domain];
+
+	if (!k)
+		k = exec_pc_take_key(domain, *pinned);
+	*pinned |= 1u << k;
+	exec_pc_key_used[k] = ++exec_pc_key_clock;
+	return k;
+}
+
+void plat_home_switch(uint32_t slot, const uint32_t *view, uint32_t n)
+{
+	uint32_t pinned = 0, pkru, i, k;
 
 	if (exec_pc_mode != EXEC_PC_KEYS)
 		return;
-	k = exec_pc_slot_key[slot];
-	if (!k)
-		k = exec_pc_take_key(slot);
-	exec_pc_key_used[k] = ++exec_pc_key_clock;
-	/* Two bits a key, access- and write-disable: all set but key 0's and k's. */
-	exec_pc_set_pkru(0xfffffffcu & ~(3u << (2 * k)));
+	/* Two bits a key, access- and write-disable: all set but key 0's,
+	 * the home's, and the regions' it sees (write-disable kept for a
+	 * read-only one). */
+	k = exec_pc_open_key(slot, &pinned);
+	pkru = 0xfffffffcu & ~(3u << (2 * k));
+	for (i = 0; i < MIN(n, (uint32_t)EXEC_PC_VIEW_MAX); i++) {
+		k = exec_pc_open_key(EXEC_MAX_SLOTS + (view[i] & ~PLAT_VIEW_WRITE), &pinned);
+		pkru &= ~((view[i] & PLAT_VIEW_WRITE ? 3u : 1u) << (2 * k));
+	}
+	exec_pc_set_pkru(pkru);
 }
 
 void plat_homes_open(void)
@@ -180,6 +229,24 @@ FOMOS_CALL int plat_enter(app_entry_fn fn, struct fomos_ctx *ctx, uint64_t stack
 	if (exec_pc_mode == EXEC_PC_RING0)
 		return exec_enter(fn, ctx, stack_top);
 	return exec_enter_user(fn, ctx, stack_top);
+}
+
+FOMOS_CALL int64_t plat_enter_call(uint64_t fn, const uint64_t *args, uint64_t stack_top)
+{
+	uint64_t rsp = exec_kernel_rsp;
+	uint8_t in = exec_in_service;
+	int64_t r;
+
+	if (exec_pc_mode == EXEC_PC_RING0) {
+		r = exec_enter_call(fn, args, stack_top);
+	} else {
+		plat_user_open();	/* the return address goes on its stack */
+		r = exec_enter_user_call(fn, args, stack_top);
+		plat_user_close();
+	}
+	exec_kernel_rsp = rsp;
+	exec_in_service = in;
+	return r;
 }
 
 uint32_t exec_pc_get_mode(void)
@@ -450,6 +517,7 @@ static void exec_pc_map_stubs(void)
 	memset((void *)(uintptr_t)pa, 0xcc, PAGE_SIZE);	/* int3 between the stubs */
 	memcpy((void *)(uintptr_t)pa, exec_stubs, n);
 	exec_user_return_stub = EXEC_PC_STUB_VA + 16ull * EXEC_SVC_COUNT;
+	exec_call_trampoline = exec_user_return_stub + 16;
 }
 
 void exec_pc_init(void)

@@ -35,6 +35,7 @@ typedef int (FOMOS_CALL *app_entry_fn)(struct fomos_ctx *ctx);
 enum {
 	EXEC_SVC_LOG, EXEC_SVC_CALLOC, EXEC_SVC_FREE, EXEC_SVC_WINDOW, EXEC_SVC_RAISE,
 	EXEC_SVC_DAMAGE, EXEC_SVC_SYSTEM, EXEC_SVC_TERM_READ, EXEC_SVC_TERM_WRITE, EXEC_SVC_FILE,
+	EXEC_SVC_PUBLISH, EXEC_SVC_LOOKUP, EXEC_SVC_CALL, EXEC_SVC_SHARE, EXEC_SVC_GRANT,
 	EXEC_SVC_COUNT,
 	EXEC_SVC_RETURN = 63,	/* start() returned (the return stub) */
 };
@@ -48,6 +49,15 @@ FOMOS_CALL int plat_enter(app_entry_fn fn, struct fomos_ctx *ctx, uint64_t stack
 /* enter.S's plain call on the app's stack (fomos-host; the kernel's ring-0
  * benchmark mode). */
 FOMOS_CALL int exec_enter(app_entry_fn fn, struct fomos_ctx *ctx, uint64_t stack_top);
+/* From inside a service: calls fn(args[0], ..., args[4]) as the app
+ * whose stack tops at stack_top (another app's service function, ctx in
+ * args[0]) and returns its 64-bit value, or EXEC_ABORTED with
+ * exec_call_aborted set when it faulted or overran.  The caller has made
+ * that app the current one (exec_services, its home open); this puts back
+ * what the entry path keeps (exec_kernel_rsp, and on the kernel the
+ * in-service mark) when it returns. */
+FOMOS_CALL int64_t plat_enter_call(uint64_t fn, const uint64_t *args, uint64_t stack_top);
+FOMOS_CALL int64_t exec_enter_call(uint64_t fn, const uint64_t *args, uint64_t stack_top);
 /* What an app's context holds for service n: the address of the
  * platform's stub that enters it (the kernel, apps in ring 3), or 0 for
  * the service's own address (fomos-host, the unit tests). */
@@ -57,9 +67,13 @@ uint64_t plat_service_stub(uint32_t n);
  * (exec_app_range).  No-ops where there is no such protection. */
 void plat_user_open(void);
 void plat_user_close(void);
-/* The app of home `slot` is about to be called: its memory opens, and
- * (protection keys) every other home's closes.  No-op elsewhere. */
-void plat_home_switch(uint32_t slot);
+/* The app of home `slot` is about to be called: its memory opens, with
+ * the shared regions it sees (view[0..n): region k of home s is
+ * s * EXEC_REGIONS + k, or'ed with PLAT_VIEW_WRITE if it may write it),
+ * and (protection keys) every other home and region closes.  No-op
+ * elsewhere. */
+#define PLAT_VIEW_WRITE	(1u << 31)
+void plat_home_switch(uint32_t slot, const uint32_t *view, uint32_t n);
 /* Kernel work inside a service that is not done on the app's memory (a
  * command of system() that starts, saves or ends apps): every home open
  * until the next plat_home_switch, which the service must call before it

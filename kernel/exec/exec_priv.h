@@ -15,6 +15,47 @@
 #include "fomos.h"
 #include "initfile.h"
 
+/* exec_share.c: services between apps and shared regions. */
+#define EXEC_SVC_NAME		32	/* a service's name, NUL included */
+#define EXEC_SVC_FNS		16	/* functions of one service */
+#define EXEC_APP_SERVICES	2	/* services one app publishes */
+#define EXEC_HANDLES		8	/* services one app looks up */
+#define EXEC_GRANTS		8	/* apps one region is granted to */
+#define EXEC_CALL_DEPTH		4	/* cross-app calls inside cross-app calls */
+#define EXEC_VIEW_MAX		12	/* regions of others one app sees at once (keys: 14 in all) */
+
+struct exec_handle {
+	char name[EXEC_SVC_NAME];	/* "": free */
+	uint32_t min_version;
+	uint32_t svc;			/* the service it is bound to (exec_share.c's table) */
+	uint64_t provider;		/* that service's provider when bound; 0: not bound (resumed) */
+};
+
+struct exec_region {
+	uint64_t size;			/* 0: none */
+	uint64_t grant_pid[EXEC_GRANTS];
+	uint8_t grant_rights[EXEC_GRANTS];	/* FOMOS_SHARE_*, 0: free */
+	uint8_t consumers;		/* rights of every app that looked up one of its creator's services */
+};
+
+/* What an app has declared (services, handles, regions and grants), in its
+ * context page so that a snapshot keeps it: read back, checked like a new
+ * call, when it resumes.  The app can write it; the kernel never trusts it
+ * otherwise. */
+struct exec_share_rec {
+	uint64_t magic;			/* EXEC_SHARE_MAGIC once anything is declared */
+	struct {
+		char name[EXEC_SVC_NAME];
+		uint32_t version, count;
+		struct fomos_fn fns[EXEC_SVC_FNS];
+	} services[EXEC_APP_SERVICES];
+	struct {
+		char name[EXEC_SVC_NAME];
+		uint32_t min_version, reserved;
+	} handles[EXEC_HANDLES];
+	struct exec_region regions[EXEC_REGIONS];
+};
+
 struct app {
 	/* Hot: what exec_round and exec_call touch, together at the front. */
 	struct app *next;		/* start order */
@@ -33,6 +74,19 @@ struct app {
 	uint64_t budget_ns;		/* longest call */
 	uint64_t input_seen;		/* events of the input hub copied into its view */
 	uint8_t keys_shown;		/* its view shows the held keys (it had the focus) */
+	uint8_t on_chain;		/* being called, or called by another app: its stack is in use */
+	uint8_t callbuf;		/* its call buffer is mapped (it published a service) */
+	uint32_t code_start, code_end;	/* its code, home-relative: where published functions must be */
+
+	/* Services and regions (exec_share.c). */
+	struct exec_handle handles[EXEC_HANDLES];
+	struct exec_region regions[EXEC_REGIONS];
+	uint32_t view[EXEC_VIEW_MAX];	/* the regions it sees, for plat_home_switch */
+	uint64_t view_size[EXEC_VIEW_MAX];	/* and their sizes */
+	uint32_t view_n;
+	uint64_t view_gen;		/* exec_share_gen when view was built */
+	char wants[EXEC_SVC_NAME];	/* a name it looked up in vain: woken when it appears */
+	uint64_t svc_calls;		/* cross-app calls it made */
 
 	uint64_t pid;
 	/* Its file's name less ".app", set by the executor: how the log and ps
@@ -64,6 +118,7 @@ struct exec_page {
 	struct fomos_ctx ctx;		/* the copy it gets at each call */
 	void *store;			/* *ctx->store: the app's, kept between calls */
 	struct fomos_input input;	/* its view: pointer, and key events meant for it */
+	struct exec_share_rec share;	/* what it declared, for snapshots */
 };
 _Static_assert(sizeof(struct exec_page) <= EXEC_PAGE_BYTES, "EXEC_PAGE_BYTES");
 
@@ -94,6 +149,33 @@ struct app *exec_find(uint64_t pid);	/* a running app, or NULL */
  * len 0 is always fine.  Everything an app hands a service is checked with
  * this before the executor touches it. */
 int exec_app_range(const struct app *a, const void *ptr, uint64_t len, int write);
+
+/* exec.c, for exec_share.c. */
+extern struct app *exec_current;	/* the app being called */
+extern volatile uint64_t exec_cur_start;	/* when the current call started */
+extern int exec_unprotected;
+void exec_end(struct app *a, uint32_t how, int32_t code);
+
+/* exec_share.c: the services ctx->publish ... ctx->grant, and what the
+ * rest of the executor asks of it. */
+FOMOS_CALL int32_t exec_publish(const char *name, uint32_t version, const struct fomos_fn *fns, uint32_t count);
+FOMOS_CALL int32_t exec_lookup(const char *name, uint32_t min_version);
+FOMOS_CALL int64_t exec_svc_call(int32_t handle, uint32_t fn, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
+FOMOS_CALL void *exec_share(uint64_t size);
+FOMOS_CALL int32_t exec_grant(void *region, uint64_t pid, uint32_t rights);
+/* Its view of the regions, brought up to date; then plat_home_switch. */
+void exec_share_switch(struct app *a);
+/* [p, p+len) lies in a region a sees (with write rights if write). */
+int exec_share_range(const struct app *a, uint64_t p, uint64_t len, int write);
+/* a ends: its services, regions and grants go. */
+void exec_share_release(struct app *a);
+/* Region k of a, bytes long (page multiple), mapped zeroed: 0 or -1
+ * (snapshots map a resumed app's regions with it). */
+int exec_region_map(struct app *a, uint32_t k, uint64_t bytes);
+/* A resumed app's declarations, from its context page. */
+void exec_share_resume(struct app *a);
+/* For ps and `services`. */
+uint32_t exec_share_describe(const struct app *a, char *out, uint32_t cap);
 
 /* exec_files.c: ctx->file, and ending an app's requests. */
 int32_t exec_files_submit(struct app *a, struct fomos_file *req);

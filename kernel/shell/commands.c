@@ -44,11 +44,20 @@ static void cmd_ps(struct cmd_out *o, const char *arg)
 
 	(void)arg;
 	cmd_printf(o, "%6s %-16s %-8s %10s %10s %9s  %s\n", "PID", "NAME", "STATE", "CALLS", "CPU ms",
-	    "MEM KiB", "WHY IT ENDED");
+	    "MEM KiB", "SERVICES / WHY IT ENDED");
 	for (i = 0; i < n; i++)
 		cmd_printf(o, "%6llu %-16s %-8s %10llu %10llu %9llu  %s\n", ULL(info[i].pid), info[i].name,
 		    cmd_states[info[i].state], ULL(info[i].calls), ULL(info[i].cpu_ns / 1000000),
-		    ULL(info[i].mem_bytes >> 10), info[i].reason);
+		    ULL(info[i].mem_bytes >> 10), info[i].state == APP_RUNNING ? info[i].shares : info[i].reason);
+}
+
+static void cmd_services(struct cmd_out *o, const char *arg)
+{
+	static char buf[8192];
+	uint32_t n = exec_services_list(buf, sizeof(buf));
+
+	(void)arg;
+	cmd_write(o, buf, n);
 }
 
 static void cmd_run_app(struct cmd_out *o, const char *arg)
@@ -107,6 +116,7 @@ static void cmd_log(struct cmd_out *o, const char *arg)
 static const struct cmd cmd_common[] = {
 	{ "help", cmd_help, "list the commands", CMD_ANYONE },
 	{ "ps", cmd_ps, "the apps, running and recently ended", CMD_ANYONE },
+	{ "services", cmd_services, "the services apps publish, who provides and who uses them", CMD_ANYONE },
 	{ "run", cmd_run_app, "run NAME [options]: start an app (see /fomos/init)", 0 },
 	{ "kill", cmd_kill, "kill PID: end an app (an app without admin: only itself)", CMD_ANYONE },
 	{ "log", cmd_log, "the most recent log", 0 },

@@ -180,6 +180,15 @@ FOMOS_CALL int plat_enter(app_entry_fn fn, struct fomos_ctx *ctx, uint64_t stack
 	return exec_enter(fn, ctx, stack_top);
 }
 
+FOMOS_CALL int64_t plat_enter_call(uint64_t fn, const uint64_t *args, uint64_t stack_top)
+{
+	uint64_t rsp = exec_kernel_rsp;
+	int64_t r = exec_enter_call(fn, args, stack_top);
+
+	exec_kernel_rsp = rsp;	/* the caller's call goes on */
+	return r;
+}
+
 uint64_t plat_now_ns(void)
 {
 	if (!host_tsc_mult)

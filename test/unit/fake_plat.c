@@ -37,6 +37,7 @@ static struct {
 	uint8_t *data;
 	uint64_t size;
 	fake_app_fn *fn;
+	fake_svc_fn *svc[8];		/* its service functions (fake_service_fn) */
 } fake_apps[FAKE_APPS];
 static uint32_t fake_app_count;
 
@@ -65,6 +66,50 @@ FOMOS_CALL int plat_enter(app_entry_fn fn, struct fomos_ctx *ctx, uint64_t stack
 	fake_jmp = outer;
 	fake_ctx = NULL;
 	return r;
+}
+
+/* A cross-app call: the code word at fn says which fake app's which
+ * service function it is (fake_service_fn). */
+FOMOS_CALL int64_t plat_enter_call(uint64_t fn, const uint64_t *args, uint64_t stack_top)
+{
+	uint64_t id = *(const uint64_t *)(uintptr_t)fn, home = fake_cur_home;
+	struct fomos_ctx *ctx = fake_ctx;
+	jmp_buf jb, *outer = fake_jmp;
+	int64_t r;
+
+	(void)stack_top;
+	fake_cur_home = fn - APPFILE_PAGE - 8 * ((id & 0xff) + 1);
+	fake_ctx = (struct fomos_ctx *)(uintptr_t)args[0];
+	fake_jmp = &jb;
+	if (setjmp(jb))
+		r = EXEC_ABORTED;
+	else
+		r = fake_apps[id >> 8].svc[id & 0xff](fake_ctx, args[1], args[2], args[3], args[4]);
+	fake_jmp = outer;
+	fake_ctx = ctx;
+	fake_cur_home = home;
+	return r;
+}
+
+void fake_service_fn(const char *file, uint32_t k, fake_svc_fn *fn)
+{
+	uint64_t id;
+	uint32_t i;
+
+	for (i = 0; i < fake_app_count && strcmp(fake_apps[i].name, file); i++)
+		;
+	if (i == fake_app_count || k >= 8) {
+		unit_fail(__FILE__, __LINE__, "fake_service_fn(%s, %u): no such app or function", file, k);
+		return;
+	}
+	fake_apps[i].svc[k] = fn;
+	id = ((uint64_t)i << 8) | k;
+	memcpy(fake_apps[i].data + APPFILE_PAGE + 8 * (k + 1), &id, sizeof(id));
+}
+
+void *fake_fn_addr(uint32_t k)
+{
+	return (void *)(uintptr_t)(fake_cur_home + APPFILE_PAGE + 8 * (k + 1));
 }
 
 FOMOS_CALL void exec_leave(void)

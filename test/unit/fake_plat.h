@@ -20,6 +20,7 @@
 #include "initfile.h"
 
 typedef int fake_app_fn(struct fomos_ctx *ctx);
+typedef int64_t fake_svc_fn(struct fomos_ctx *ctx, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
 
 #define FAKE_SLOTS	16		/* homes the fake's address space holds */
 #define FAKE_SCREEN_W	128
@@ -36,6 +37,10 @@ void fake_done(void);
 /* Registers "/fomos/apps/FILE.app", an app that calls fn; its header
  * names it `name`.  Returns the file's bytes (kept for good). */
 const uint8_t *fake_app(const char *file, const char *name, fake_app_fn *fn, uint64_t *size);
+/* Service function k (< 8) of fake app FILE; inside the app, its address
+ * (for ctx->publish) is fake_fn_addr(k). */
+void fake_service_fn(const char *file, uint32_t k, fake_svc_fn *fn);
+void *fake_fn_addr(uint32_t k);
 /* Starts FILE (fake_app) with default options but these; -1 if refused. */
 int64_t fake_start(const char *file, const char *options);
 /* One round at the fake clock's time; how many apps were called. */

@@ -88,7 +88,7 @@ shell_run_ps_and_kill_manage_apps(void)
 	CHECK(sscanf(answer, "started idle as pid %lld", (long long *)&pid) == 1);
 	fake_round();
 	CHECK(ask("ps") > 0);
-	CHECK(!strncmp(answer, "   PID NAME             STATE         CALLS     CPU ms   MEM KiB  WHY IT ENDED\n", 79));
+	CHECK(!strncmp(answer, "   PID NAME             STATE         CALLS     CPU ms   MEM KiB  SERVICES / WHY IT ENDED\n", 90));
 	snprintf(want, sizeof(want), "%6lld idle             running           1", (long long)pid);
 	CHECK(strstr(answer, want) != NULL);
 	snprintf(want, sizeof(want), "kill %lld", (long long)pid);
