@@ -1,10 +1,11 @@
 /*
- * console: the desktop's terminal window.  One app in four files:
+ * console: the desktop's terminal window.  One app in five files:
  *
  *   main.c   the window (placing, dragging, resizing, the frame), input, commands
  *   text.c   the text grid: output, scrollback, the line being edited, drawing
  *   edit.c   line editing, history, and the serial line's VT100 bytes
- *   font.c   the PSF1/PSF2 font embedded by font_data.S
+ *   svc.c    other apps' services: the clipboard (Ctrl-Shift-C/V), `notify`
+ *   font.c   the PSF1/PSF2 font embedded by font_data.S (apps/notify uses it too)
  *
  * Everything lives in one struct con, allocated from ctx->calloc at the
  * first call (the app stack is small; nothing big goes on it).
@@ -28,6 +29,8 @@ int memcmp(const void *a, const void *b, size_t n);
 #define CON_HISTORY	32
 #define CON_ANSWER_MAX	32768		/* one answer of ctx->system() */
 #define CON_SERIAL_MAX	8192		/* serial text gathered during one call */
+#define CON_OUT_LINE	1024		/* bytes of the last output line kept for copying */
+#define CON_CLIP_MAX	4096		/* bytes to or from the clipboard at once */
 /* Cells drawn in one call at most: a whole window of new text is drawn over
  * a few calls, so that no call comes near the kernel's budget (100 ms),
  * even on a slow emulated machine. */
@@ -131,6 +134,19 @@ struct con {
 	uint32_t utf_cp, utf_left;
 	int prev_cr;
 
+	/* The output's last line, as UTF-8, which Ctrl-Shift-C copies when the
+	 * command line is empty (text.c): the line being written and the last
+	 * non-empty one finished.  Notes of the console's own (^C, "copied")
+	 * are written with out_note set and do not count. */
+	char out_line[CON_OUT_LINE], out_last[CON_OUT_LINE];
+	uint32_t out_line_len, out_last_len;
+	int out_note;
+
+	/* Other apps' services (svc.c): handles, 0 until looked up. */
+	int32_t clip_handle, notify_handle;
+	char clip[CON_CLIP_MAX];	/* text going to or coming from the clipboard */
+	uint32_t paste[CON_LINE_MAX];	/* what of it goes into the line */
+
 	char serial[CON_SERIAL_MAX];	/* to ctx->term_write at the end of the call */
 	uint32_t serial_len;
 	char command[CON_LINE_MAX * 4 + 1];
@@ -140,29 +156,38 @@ struct con {
 /* font.c */
 int font_load(struct con_font *f, const uint8_t *data, uint64_t len);
 uint32_t font_glyph(const struct con_font *f, uint32_t cp);
+void draw_glyph(struct fomos_ctx *ctx, const struct con_font *f, int32_t x, int32_t y,
+    uint32_t glyph, uint32_t fg, uint32_t bg);
 
 /* text.c */
 void text_init(struct con *c);
 void text_write(struct fomos_ctx *ctx, struct con *c, const char *s, uint32_t n);
 void text_puts(struct fomos_ctx *ctx, struct con *c, const char *s);
+void text_note(struct fomos_ctx *ctx, struct con *c, const char *s);
 void text_clear(struct fomos_ctx *ctx, struct con *c);
 void text_edit_show(struct con *c);
 void text_scroll(struct con *c, int32_t lines);
 void text_draw(struct fomos_ctx *ctx, struct con *c);
 void text_invalidate(struct con *c);
-void draw_glyph(struct fomos_ctx *ctx, const struct con_font *f, int32_t x, int32_t y,
-    uint32_t glyph, uint32_t fg, uint32_t bg);
 void serial_put(struct fomos_ctx *ctx, struct con *c, const char *s, uint32_t n);
 void serial_flush(struct fomos_ctx *ctx, struct con *c);
 
 /* edit.c */
 void edit_prompt(struct fomos_ctx *ctx, struct con *c);
 void edit_char(struct fomos_ctx *ctx, struct con *c, uint32_t cp);
+uint32_t edit_insert(struct fomos_ctx *ctx, struct con *c, const uint32_t *cps, uint32_t n);
+void edit_note(struct fomos_ctx *ctx, struct con *c, const char *msg);
 void edit_key(struct fomos_ctx *ctx, struct con *c, enum con_key key);
 void edit_serial(struct fomos_ctx *ctx, struct con *c, uint8_t b);
 uint32_t utf8_put(char *out, uint32_t cp);
 
+/* svc.c */
+void svc_copy(struct fomos_ctx *ctx, struct con *c);
+void svc_paste(struct fomos_ctx *ctx, struct con *c);
+void svc_notify(struct fomos_ctx *ctx, struct con *c, const char *text, uint32_t len);
+
 /* main.c */
 void con_run(struct fomos_ctx *ctx, struct con *c, const char *line, uint32_t len);
+uint32_t fmt_i64(char *out, int64_t v);
 
 #endif

@@ -86,22 +86,33 @@ void edit_prompt(struct fomos_ctx *ctx, struct con *c)
 	text_edit_show(c);
 }
 
-void edit_char(struct fomos_ctx *ctx, struct con *c, uint32_t cp)
+/* Inserts cps[0..n) at the cursor, as much as the line has room for (the
+ * rest is dropped); returns how many went in. */
+uint32_t edit_insert(struct fomos_ctx *ctx, struct con *c, const uint32_t *cps, uint32_t n)
 {
-	uint32_t i;
+	uint32_t room = CON_LINE_MAX - 1 - c->len, i;
 
-	if (c->len >= CON_LINE_MAX - 1)
-		return;		/* the line is full: the key is dropped */
+	n = n < room ? n : room;
+	if (!n)
+		return 0;
 	for (i = c->len; i > c->cur; i--)
-		c->buf[i] = c->buf[i - 1];
-	c->buf[c->cur++] = cp;
-	c->len++;
+		c->buf[i - 1 + n] = c->buf[i - 1];
+	memcpy(c->buf + c->cur, cps, n * sizeof(*cps));
+	c->cur += n;
+	c->len += n;
 	if (c->cur == c->len)
-		serial_cp(ctx, c, cp);
+		for (i = 0; i < n; i++)
+			serial_cp(ctx, c, cps[i]);
 	else
 		serial_line(ctx, c);
 	c->scroll = 0;
 	text_edit_show(c);
+	return n;
+}
+
+void edit_char(struct fomos_ctx *ctx, struct con *c, uint32_t cp)
+{
+	edit_insert(ctx, c, &cp, 1);
 }
 
 static void load(struct con *c, const uint32_t *line, uint32_t len)
@@ -156,6 +167,24 @@ static void finish(struct fomos_ctx *ctx, struct con *c)
 	c->cursor_line = (uint64_t)-1;
 }
 
+/* A word of the console's own (msg ends in a newline) under the line
+ * being edited, which then carries on below it as it was. */
+void edit_note(struct fomos_ctx *ctx, struct con *c, const char *msg)
+{
+	uint32_t len = c->len, cur = c->cur;
+
+	c->scroll = 0;
+	finish(ctx, c);
+	text_note(ctx, c, "\n");
+	text_note(ctx, c, msg);
+	edit_prompt(ctx, c);
+	c->len = len;
+	c->cur = cur;
+	if (len)
+		serial_line(ctx, c);
+	text_edit_show(c);
+}
+
 /* Enter: the line becomes a command and its answer follows it. */
 static void enter(struct fomos_ctx *ctx, struct con *c)
 {
@@ -190,7 +219,7 @@ void edit_key(struct fomos_ctx *ctx, struct con *c, enum con_key key)
 	case CK_CANCEL:
 		c->scroll = 0;
 		finish(ctx, c);
-		text_puts(ctx, c, "^C\n");
+		text_note(ctx, c, "^C\n");
 		edit_prompt(ctx, c);
 		return;
 	case CK_PAGEUP:

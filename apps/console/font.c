@@ -4,6 +4,9 @@
  * font_data.S.  The kernel has its own loader, but an app cannot link kernel
  * code, so this is a second, independent one.
  *
+ * apps/notify links this file (and font_data.S) too, to write its messages
+ * in the same letters.
+ *
  * The font is part of the app, yet it is read as untrusted data all the
  * same: every size is checked against the bytes there before a glyph is
  * used, so a different font dropped into the build cannot make the console
@@ -183,4 +186,21 @@ uint32_t font_glyph(const struct con_font *f, uint32_t cp)
 	if (cp < 0x10000 && f->map[cp] != FONT_NONE)
 		return f->map[cp];
 	return f->fallback;
+}
+
+/* Draws glyph number `glyph` with its top-left corner at (x, y) of the
+ * surface, fg on bg; nothing if it does not fit whole. */
+void draw_glyph(struct fomos_ctx *ctx, const struct con_font *f, int32_t x, int32_t y,
+    uint32_t glyph, uint32_t fg, uint32_t bg)
+{
+	const uint8_t *g = f->glyphs + (uint64_t)(glyph < f->count ? glyph : 0) * f->glyph_bytes;
+	uint32_t *row, gx, gy;
+
+	if (!ctx->fb.pixels || x < 0 || y < 0 || x + f->width > ctx->fb.width ||
+	    y + f->height > ctx->fb.height)
+		return;
+	row = ctx->fb.pixels + (uint64_t)y * ctx->fb.stride + x;
+	for (gy = 0; gy < f->height; gy++, g += f->row_bytes, row += ctx->fb.stride)
+		for (gx = 0; gx < f->width; gx++)
+			row[gx] = g[gx >> 3] & (0x80 >> (gx & 7)) ? fg : bg;
 }

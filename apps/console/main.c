@@ -4,10 +4,11 @@
  * The window has a title bar (drag it to move the window) and a grip in its
  * bottom-right corner (drag it to resize).  What is typed, on the keyboard
  * while the window has the focus or on the serial line, is edited in place;
- * Enter runs it: `help` and `clear` here, anything else through
- * ctx->system(), the kernel's own command line.  Everything the console
- * writes is mirrored on the serial line, so the serial port is a second
- * terminal onto the same session.
+ * Enter runs it: `help`, `clear` and `notify` here, anything else through
+ * ctx->system(), the kernel's own command line.  Ctrl-Shift-C and
+ * Ctrl-Shift-V copy and paste through the clipboard app (svc.c).  Everything
+ * the console writes is mirrored on the serial line, so the serial port is a
+ * second terminal onto the same session.
  */
 #include "console.h"
 
@@ -18,7 +19,7 @@ extern const uint8_t con_font_psf[], con_font_psf_end[];
 #define CON_IDLE_MS	10	/* how often an idle console looks for input */
 #define CON_DRAG_MS	5
 
-static uint32_t fmt_i64(char *out, int64_t v)
+uint32_t fmt_i64(char *out, int64_t v)
 {
 	char d[24];
 	uint32_t n = 0, k = 0;
@@ -259,6 +260,8 @@ static void key(struct fomos_ctx *ctx, struct con *c, const struct fomos_event *
 		{ FOMOS_KEY_PAGEUP, CK_PAGEUP }, { FOMOS_KEY_PAGEDOWN, CK_PAGEDOWN },
 	};
 	const uint8_t *held = ctx->input->keys;
+	int ctrl = held[FOMOS_KEY_LEFTCTRL] || held[FOMOS_KEY_RIGHTCTRL];
+	int shift = held[FOMOS_KEY_LEFTSHIFT] || held[FOMOS_KEY_RIGHTSHIFT];
 	uint32_t i;
 
 	if (!e->value)
@@ -269,7 +272,13 @@ static void key(struct fomos_ctx *ctx, struct con *c, const struct fomos_event *
 			return;
 		}
 	}
-	if ((held[FOMOS_KEY_LEFTCTRL] || held[FOMOS_KEY_RIGHTCTRL]) && e->code == FOMOS_KEY_C)
+	if (ctrl && shift && (e->code == FOMOS_KEY_C || e->code == FOMOS_KEY_V)) {
+		/* Once per press: a held key's repeats would copy or paste again. */
+		if (e->value == 1 && e->code == FOMOS_KEY_C)
+			svc_copy(ctx, c);
+		else if (e->value == 1)
+			svc_paste(ctx, c);
+	} else if (ctrl && e->code == FOMOS_KEY_C)
 		edit_key(ctx, c, CK_CANCEL);
 	else if (e->codepoint == '\n' || e->codepoint == '\r')
 		edit_key(ctx, c, CK_ENTER);	/* the keypad's Enter */
@@ -386,14 +395,19 @@ static void run_system(struct fomos_ctx *ctx, struct con *c, const char *line, u
 
 static const char con_help[] =
 	"console commands:\n"
-	"  help       this list\n"
-	"  clear      clear the window and its scrollback\n"
+	"  help         this list\n"
+	"  clear        clear the window and its scrollback\n"
+	"  notify TEXT  show TEXT in a notification (the notify app)\n"
 	"keys: Left Right Home End Backspace Delete edit the line, Up Down recall\n"
-	"  earlier lines, PageUp PageDown and the wheel scroll, Ctrl-C drops the line\n"
+	"  earlier lines, PageUp PageDown and the wheel scroll, Ctrl-C drops the line,\n"
+	"  Ctrl-Shift-C copies the line (if empty: the last line of output) to the\n"
+	"  clipboard, Ctrl-Shift-V pastes at the cursor\n"
 	"kernel commands:\n";
 
 void con_run(struct fomos_ctx *ctx, struct con *c, const char *line, uint32_t len)
 {
+	uint32_t i;
+
 	while (len && *line == ' ')
 		line++, len--;
 	while (len && line[len - 1] == ' ')
@@ -412,6 +426,13 @@ void con_run(struct fomos_ctx *ctx, struct con *c, const char *line, uint32_t le
 		}
 		text_puts(ctx, c, con_help);
 		run_system(ctx, c, "help", 4);
+	} else if (word_is(line, len, "notify")) {
+		for (i = 6; i < len && line[i] == ' '; i++)
+			;
+		if (i < len)
+			svc_notify(ctx, c, line + i, len - i);
+		else
+			text_puts(ctx, c, "usage: notify TEXT\n");
 	} else {
 		run_system(ctx, c, line, len);
 	}

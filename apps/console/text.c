@@ -53,6 +53,7 @@ void text_init(struct con *c)
 {
 	c->total = 1;
 	c->col = 0;
+	c->out_line_len = c->out_last_len = 0;
 	line_clear(c, 0);
 	text_invalidate(c);
 }
@@ -87,6 +88,32 @@ void serial_put(struct fomos_ctx *ctx, struct con *c, const char *s, uint32_t n)
 	}
 }
 
+/* Keeps the output's last line for Ctrl-Shift-C: the logical line, as
+ * written, whatever the window's width wraps it into. */
+static void out_keep(struct con *c, uint32_t cp)
+{
+	char b[4];
+	uint32_t n;
+
+	if (c->out_note)
+		return;
+	if (cp == '\n') {
+		if (c->out_line_len) {
+			memcpy(c->out_last, c->out_line, c->out_line_len);
+			c->out_last_len = c->out_line_len;
+		}
+		c->out_line_len = 0;
+		return;
+	}
+	if (cp < 0x20 && cp != '\t')
+		return;		/* put_cp drops them too */
+	n = utf8_put(b, cp);
+	if (c->out_line_len + n <= CON_OUT_LINE) {
+		memcpy(c->out_line + c->out_line_len, b, n);
+		c->out_line_len += n;
+	}
+}
+
 /* Output, to the window and the serial line.  UTF-8; a byte that starts no
  * valid character shows as '?'.  (The kernel's serial driver turns each LF
  * into CR LF.) */
@@ -116,6 +143,7 @@ void text_write(struct fomos_ctx *ctx, struct con *c, const char *s, uint32_t n)
 		}
 		serial_put(ctx, c, s + i, 1 + more);
 		put_cp(c, cp);
+		out_keep(c, cp);
 		i += 1 + more;
 	}
 	c->text_dirty = 1;
@@ -128,6 +156,15 @@ void text_puts(struct fomos_ctx *ctx, struct con *c, const char *s)
 	while (s[n])
 		n++;
 	text_write(ctx, c, s, n);
+}
+
+/* The console's own words (^C, what the clipboard did): shown and sent
+ * like output, but not what Ctrl-Shift-C takes for the last line. */
+void text_note(struct fomos_ctx *ctx, struct con *c, const char *s)
+{
+	c->out_note = 1;
+	text_puts(ctx, c, s);
+	c->out_note = 0;
 }
 
 void text_clear(struct fomos_ctx *ctx, struct con *c)
@@ -177,21 +214,6 @@ void text_scroll(struct con *c, int32_t lines)
 		c->scroll = (uint32_t)s;
 		c->text_dirty = 1;
 	}
-}
-
-void draw_glyph(struct fomos_ctx *ctx, const struct con_font *f, int32_t x, int32_t y,
-    uint32_t glyph, uint32_t fg, uint32_t bg)
-{
-	const uint8_t *g = f->glyphs + (uint64_t)(glyph < f->count ? glyph : 0) * f->glyph_bytes;
-	uint32_t *row, gx, gy;
-
-	if (!ctx->fb.pixels || x < 0 || y < 0 || x + f->width > ctx->fb.width ||
-	    y + f->height > ctx->fb.height)
-		return;
-	row = ctx->fb.pixels + (uint64_t)y * ctx->fb.stride + x;
-	for (gy = 0; gy < f->height; gy++, g += f->row_bytes, row += ctx->fb.stride)
-		for (gx = 0; gx < f->width; gx++)
-			row[gx] = g[gx >> 3] & (0x80 >> (gx & 7)) ? fg : bg;
 }
 
 static void draw_cell(struct fomos_ctx *ctx, struct con *c, uint32_t r, uint32_t col, uint32_t cell,
