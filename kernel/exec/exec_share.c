@@ -105,8 +105,10 @@ static struct exec_service *exec_svc_find(const char *name)
 }
 
 /* The app's declarations, written into its context page for snapshots.
- * Its memory is open (inside its services, or at a resume). */
-static void exec_share_record(struct app *a)
+ * service: called from one of a's services (user memory is closed to
+ * them but for such writes); else from the kernel between calls (a
+ * resume), where it is open already. */
+static void exec_share_record(struct app *a, int service)
 {
 	struct exec_share_rec *rec;
 	uint32_t i, n = 0, f;
@@ -114,7 +116,8 @@ static void exec_share_record(struct app *a)
 	if (!a->page)
 		return;
 	rec = &a->page->share;
-	plat_user_open();
+	if (service)
+		plat_user_open();
 	memset(rec, 0, sizeof(*rec));
 	rec->magic = EXEC_SHARE_MAGIC;
 	for (i = 0; i < EXEC_SERVICES_MAX && n < EXEC_APP_SERVICES; i++) {
@@ -136,7 +139,8 @@ static void exec_share_record(struct app *a)
 		rec->handles[i].min_version = a->handles[i].min_version;
 	}
 	memcpy(rec->regions, a->regions, sizeof(rec->regions));
-	plat_user_close();
+	if (service)
+		plat_user_close();
 }
 
 /* --- publishing and looking up ------------------------------------------------------ */
@@ -231,7 +235,7 @@ FOMOS_CALL int32_t exec_publish(const char *name, uint32_t version, const struct
 	plat_user_close();
 	r = exec_publish_as(a, n, version, copy, count);
 	if (!r)
-		exec_share_record(a);
+		exec_share_record(a, 1);
 	return r;
 }
 
@@ -270,7 +274,7 @@ FOMOS_CALL int32_t exec_lookup(const char *name, uint32_t min_version)
 	memcpy(h->name, n, EXEC_SVC_NAME);
 	h->min_version = min_version;
 	exec_bind(h, s);
-	exec_share_record(a);
+	exec_share_record(a, 1);
 	exec_share_switch(a);	/* regions granted to its providers' consumers open now */
 	return (int32_t)(h - a->handles) + 1;
 }
@@ -551,7 +555,7 @@ FOMOS_CALL void *exec_share(uint64_t size)
 		;
 	if (k == EXEC_REGIONS || exec_region_map(a, k, bytes) < 0)
 		return NULL;
-	exec_share_record(a);
+	exec_share_record(a, 1);
 	exec_share_switch(a);	/* open to it from this call on */
 	return (void *)(uintptr_t)exec_region_va(a->slot, k);
 }
@@ -604,7 +608,7 @@ FOMOS_CALL int32_t exec_grant(void *region, uint64_t pid, uint32_t rights)
 		return FOMOS_E_NOTFOUND;
 	r = exec_grant_as(&a->regions[k], pid, rights);
 	if (!r)
-		exec_share_record(a);
+		exec_share_record(a, 1);
 	return r;
 }
 
@@ -641,11 +645,9 @@ void exec_share_resume(struct app *a)
 	const struct exec_share_rec *rec = &a->page->share;
 	uint32_t i, k, g;
 
-	plat_user_open();
-	if (rec->magic != EXEC_SHARE_MAGIC) {
-		plat_user_close();
+	/* Between calls: user memory is open to the kernel. */
+	if (rec->magic != EXEC_SHARE_MAGIC)
 		return;
-	}
 	for (i = 0; i < EXEC_APP_SERVICES; i++) {
 		const char *n = rec->services[i].name;
 
@@ -674,9 +676,8 @@ void exec_share_resume(struct app *a)
 			if (r->grant_pid[g] && r->grant_pid[g] != a->pid)
 				exec_grant_as(&a->regions[k], r->grant_pid[g], r->grant_rights[g]);
 	}
-	plat_user_close();
 	exec_share_gen++;
-	exec_share_record(a);
+	exec_share_record(a, 0);
 }
 
 /* --- for ps and `services` --------------------------------------------------------------- */

@@ -9,7 +9,10 @@
  * saved whole, since a fresh load would bring back the file's initial
  * values), the pages of its surface and arena that are not all zero (fresh
  * pages are zero anyway), its store pointer, its arena's bookkeeping, its
- * options and its window.  Not its stack: every call starts on an empty one.
+ * options and its window; its shared regions (whole) and the record of
+ * the services it published and looked up and the grants it gave
+ * (exec_share.c), which come back checked as if it had made those calls
+ * again.  Not its stack: every call starts on an empty one.
  *
  * Saves happen between rounds, never during a call: `save` typed into the
  * console runs inside the console's call, so it only asks (exec_snap_request)
@@ -123,6 +126,8 @@ static int snap_write_app(struct snapshot_writer *w, const struct app *a)
 	static struct snapshot_app s;
 	const struct appfile_header *h = (const void *)(uintptr_t)a->home;
 
+	uint32_t k;
+
 	snap_describe(a, &s);
 	if (snapshot_app(w, &s) < 0)
 		return -1;
@@ -132,7 +137,17 @@ static int snap_write_app(struct snapshot_writer *w, const struct app *a)
 		return -1;
 	if (a->surface_bytes && snap_pages(w, a->home + EXEC_SURFACE_OFFSET, a->surface_bytes) < 0)
 		return -1;
-	return a->mem.mapped ? snap_pages(w, a->mem.base, a->mem.mapped) : 0;
+	/* Shared regions whole: their size is where they end. */
+	for (k = 0; k < EXEC_REGIONS; k++)
+		if (a->regions[k].size && snapshot_region(w, exec_region_va(a->slot, k),
+		    (const void *)(uintptr_t)exec_region_va(a->slot, k), a->regions[k].size) < 0)
+			return -1;
+	if (a->mem.mapped && snap_pages(w, a->mem.base, a->mem.mapped) < 0)
+		return -1;
+	/* What it declared (services, handles, regions, grants), last: it
+	 * lies above everything else of the home. */
+	return a->page->share.magic ? snapshot_region(w, (uint64_t)(uintptr_t)&a->page->share, &a->page->share,
+	    sizeof(a->page->share)) : 0;
 }
 
 /* Writes the slot that does not hold the newest snapshot.  0 or -1. */
@@ -214,8 +229,9 @@ void exec_snap_poll(void)
 /* --- resuming ------------------------------------------------------------------ */
 
 /* The region lies in what the app has mapped: the image's writable part,
- * the surface or the arena. */
-static int snap_region_ok(const struct app *a, uint64_t va, uint64_t len)
+ * the surface or the arena; or it is one of its shared regions, whole
+ * (mapped here), or the record of what it declared. */
+static int snap_region_ok(struct app *a, uint64_t va, uint64_t len)
 {
 	const struct appfile_header *h = (const void *)(uintptr_t)a->home;
 	uint64_t parts[3][2] = {
@@ -228,7 +244,10 @@ static int snap_region_ok(const struct app *a, uint64_t va, uint64_t len)
 	for (i = 0; i < 3; i++)
 		if (va >= parts[i][0] && len <= parts[i][1] - va && va <= parts[i][1])
 			return 1;
-	return 0;
+	for (i = 0; i < EXEC_REGIONS; i++)
+		if (va == exec_region_va(a->slot, i))
+			return exec_region_map(a, i, len) == 0;
+	return va == (uint64_t)(uintptr_t)&a->page->share && len == sizeof(a->page->share);
 }
 
 static int snap_restore_arena(struct app *a, const struct snapshot_app *s)
@@ -293,6 +312,7 @@ static struct app *snap_resume_app(struct snapshot_iter *it, const struct snapsh
 		}
 		memcpy((void *)(uintptr_t)va, data, len);
 	}
+	exec_share_resume(a);	/* its services, handles and grants, checked again */
 	a->damages = !!(s->flags & SNAPSHOT_APP_DAMAGE);
 	if (a->surface_bytes) {
 		a->layer.x = s->win_x;

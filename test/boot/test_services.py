@@ -8,6 +8,7 @@ One boot holds them all: each step is logged as "APP: WHAT -> ANSWER".
 """
 
 import re
+import subprocess
 
 import pytest
 
@@ -105,3 +106,36 @@ def test_pointers_that_are_not_the_callers_are_refused_and_isolation_holds(share
                 r'\(reading, at svctouch\.app\+0x[0-9a-f]+\)', 30)
     command(m, 'services')
     m.wait_seen(r'calc\s+2 svcprov\[1\]\s+10\s+\d+\s+0', 30)
+
+
+def snap_n(m):
+    return [int(n) for n in re.findall(r'svcsnap\[\d+\]: svcsnap: n -> (\d+)\r', m.serial_text)]
+
+
+def test_provider_and_consumer_resume_together_and_without_it_the_consumer_gets_errors(machine):
+    from test_snapshot import suspend
+    m = machine(files={'/fomos/init': b'svcprov\nsvcsnap\n'})
+    m.wait_for(READY, 60)
+    m.wait_seen(r'svcsnap\[2\]: svcsnap: n -> 10\r', 60)
+    suspend(m)
+    before = snap_n(m)[-1]
+
+    # Both come back: the provider's service is published again from its
+    # record, the consumer's handle finds it, and the count goes on.
+    r = machine(image=m.image)
+    r.wait_seen(r'exec: svcprov\[1\] provides service calc, version 2', 60)
+    r.wait_seen(rf'svcsnap\[2\]: svcsnap: n -> {before + 3}\r', 60)
+    assert snap_n(r)[0] == before + 1, 'it goes on from where it was'
+    # Its region came back too, with what the provider wrote into it.
+    command(r, 'services')
+    r.wait_seen(r'calc\s+2 svcprov\[1\]\s+10\s+\d+\s+0  svcsnap\[2\]', 30)
+    suspend(r)
+
+    # Without the provider's file it is not resumed: the consumer's calls
+    # answer FOMOS_E_GONE, and it keeps running.
+    subprocess.run(['mdel', '-i', str(r.image), '::/fomos/apps/svcprov.app'], check=True)
+    g = machine(image=r.image)
+    g.wait_seen(r'snapshot: svcprov\[1\]: /fomos/apps/svcprov\.app is gone, not resumed', 60)
+    g.wait_seen(rf'svcsnap\[2\]: svcsnap: add -> {E_GONE}\r', 60)
+    g.wait_seen(rf'(?s)svcsnap\[2\]: svcsnap: add -> {E_GONE}\r.*svcsnap\[2\]: svcsnap: add -> {E_GONE}\r', 30)
+    assert not re.search(r'svcsnap\[\d+\] stopped', g.serial_text)
