@@ -329,23 +329,36 @@ static uint32_t exec_region_rights(const struct app *x, const struct app *c, con
 	return rights;
 }
 
+/* Adds c's regions that x sees to x's view, while there is room. */
+static void exec_view_add(struct app *x, const struct app *c)
+{
+	uint32_t k, rights;
+
+	for (k = 0; k < EXEC_REGIONS && x->view_n < EXEC_VIEW_MAX; k++) {
+		if (!c->regions[k].size || !(rights = exec_region_rights(x, c, &c->regions[k])))
+			continue;
+		x->view[x->view_n] = (c->slot * EXEC_REGIONS + k) | (rights == FOMOS_SHARE_WRITE ? PLAT_VIEW_WRITE : 0);
+		x->view_size[x->view_n++] = c->regions[k].size;
+	}
+}
+
+/* What x sees, in the order that keeps what it chose when there are more
+ * than EXEC_VIEW_MAX: its own regions, then its providers', then what
+ * other apps granted it unasked. */
 static void exec_view_build(struct app *x)
 {
 	const struct app *c;
-	uint32_t n = 0, k, rights;
+	int pass;
 
 	x->view_gen = exec_share_gen;
-	for (c = exec_regions_live ? exec_apps : NULL; c; c = c->next) {
-		if (c->state != APP_RUNNING)
-			continue;
-		for (k = 0; k < EXEC_REGIONS && n < EXEC_VIEW_MAX; k++) {
-			if (!c->regions[k].size || !(rights = exec_region_rights(x, c, &c->regions[k])))
-				continue;
-			x->view[n] = (c->slot * EXEC_REGIONS + k) | (rights == FOMOS_SHARE_WRITE ? PLAT_VIEW_WRITE : 0);
-			x->view_size[n++] = c->regions[k].size;
-		}
-	}
-	x->view_n = n;
+	x->view_n = 0;
+	if (!exec_regions_live)
+		return;
+	exec_view_add(x, x);
+	for (pass = 0; pass < 2; pass++)
+		for (c = exec_apps; c; c = c->next)
+			if (c != x && c->state == APP_RUNNING && exec_consumer_of(x, c) == !pass)
+				exec_view_add(x, c);
 }
 
 void exec_share_switch(struct app *a)

@@ -263,6 +263,11 @@ void exec_file_write_over_the_disk_cap_fails_with_nospace_and_changes_nothing(vo
 void exec_file_replace_that_shrinks_is_allowed_at_the_disk_cap(void);
 void exec_file_disk_0_refuses_every_write_but_reads_and_deletes(void);
 void exec_file_a_folder_too_big_to_walk_counts_as_full(void);
+/* test_share.c */
+void share_publish_checks_names_functions_and_names_taken(void);
+void share_calls_check_pointers_copy_buffers_and_pass_regions_as_they_are(void);
+void share_a_provider_faulting_in_a_call_ends_alone_and_then_answers_gone(void);
+void share_regions_are_seen_only_by_grantees_and_revoking_closes_them(void);
 /* test_shell.c */
 void shell_help_lists_the_common_commands_then_the_platforms(void);
 void shell_unknown_commands_and_bad_arguments_get_one_line(void);
@@ -435,6 +440,10 @@ static const struct unit_test {
 	T(exec_file_replace_that_shrinks_is_allowed_at_the_disk_cap),
 	T(exec_file_disk_0_refuses_every_write_but_reads_and_deletes),
 	T(exec_file_a_folder_too_big_to_walk_counts_as_full),
+	T(share_publish_checks_names_functions_and_names_taken),
+	T(share_calls_check_pointers_copy_buffers_and_pass_regions_as_they_are),
+	T(share_a_provider_faulting_in_a_call_ends_alone_and_then_answers_gone),
+	T(share_regions_are_seen_only_by_grantees_and_revoking_closes_them),
 	T(shell_help_lists_the_common_commands_then_the_platforms),
 	T(shell_unknown_commands_and_bad_arguments_get_one_line),
 	T(shell_run_ps_and_kill_manage_apps),
