@@ -189,6 +189,62 @@ static void bench_service(void)
 	klog("bench: service round trip: ring0_ns=%s ring3_ns=%s keys_ns=%s\n", out[0], out[1], out[2]);
 }
 
+/* Services between apps (context v4), with protection keys, in one boot
+ * (and the calls again in ring 3 without keys):
+ * per call, a plain indirect call inside an app, a null kernel service,
+ * and a cross-app call (svcprov's null(): a PKRU switch each way, the
+ * provider's own stack and context); and bytes/s moved to a provider
+ * through its shared region (no copy) and through a buffer of the
+ * caller's (copied into the provider's call buffer).  Each app's time
+ * less noop's (the call that carries it). */
+static int bench_with_provider(const char *name, uint64_t rounds, struct bench_result *r)
+{
+	struct app_opts opts;
+	uint64_t next;
+
+	app_opts_default(&opts);
+	opts.nofb = 1;
+	if (exec_run_name("svcprov", &opts) <= 0)
+		return -1;
+	bench_turn(&next);	/* it publishes calc */
+	return bench_apps(name, 1, rounds, r);	/* which ends svcprov too */
+}
+
+static uint64_t bench_less(const struct bench_result *r, const struct bench_result *base)
+{
+	return r->executor_ns > base->executor_ns ? r->executor_ns - base->executor_ns : 0;
+}
+
+static void bench_services(void)
+{
+	uint64_t rounds = 100, bytes = rounds * 16 * (64u << 10);
+	struct bench_result noop, plain, kernel, cross, region, copy, noop3, kernel3, cross3;
+	char p[16], k[16], c[16], k3[16], c3[16];
+
+	if (bench_apps("noop", 1, rounds, &noop) < 0 || bench_apps("svcplain", 1, rounds, &plain) < 0 ||
+	    bench_apps("svcloop", 1, rounds, &kernel) < 0 || bench_with_provider("svccross", rounds, &cross) < 0 ||
+	    bench_with_provider("svcregion", rounds, &region) < 0 ||
+	    bench_with_provider("svccopy", rounds, &copy) < 0) {
+		klog("bench: services: could not run the service apps\n");
+		return;
+	}
+	/* The same in ring 3 without keys: what the call costs when no PKRU
+	 * write flushes QEMU's TLB (the TCG artifact "isolation" shows). */
+	if (exec_pc_set_mode(EXEC_PC_RING3) < 0 || bench_apps("noop", 1, rounds, &noop3) < 0 ||
+	    bench_apps("svcloop", 1, rounds, &kernel3) < 0 || bench_with_provider("svccross", rounds, &cross3) < 0)
+		noop3 = kernel3 = cross3 = (struct bench_result){ 0, 0, 0 };
+	exec_pc_set_mode(EXEC_PC_KEYS);
+	bench_per_call(k3, bench_less(&kernel3, &noop3), rounds * 1000);
+	bench_per_call(c3, bench_less(&cross3, &noop3), rounds * 1000);
+	bench_per_call(p, bench_less(&plain, &noop), rounds * 1000);
+	bench_per_call(k, bench_less(&kernel, &noop), rounds * 1000);
+	bench_per_call(c, bench_less(&cross, &noop), rounds * 1000);
+	klog("bench: services: plain_ns=%s kernel_ns=%s cross_ns=%s region_MBps=%llu copy_MBps=%llu "
+	    "ring3_kernel_ns=%s ring3_cross_ns=%s\n", p, k, c,
+	    ULL(bytes * 1000 / MAX(bench_less(&region, &noop), 1)), ULL(bytes * 1000 / MAX(bench_less(&copy, &noop), 1)),
+	    k3, c3);
+}
+
 /* What running each app on its own stack under a time budget costs per
  * call: the same 16 apps, protected and not, in the same boot (ring 0). */
 static void bench_protection(void)
@@ -321,6 +377,7 @@ void bench_run(uint32_t (*turn)(uint64_t *next_wake_ns))
 	for (i = 0; i < 3; i++)
 		bench_isolation(counts[i]);
 	bench_service();
+	bench_services();
 	bench_disk();
 	klog("bench: done\n");
 	power_off();

@@ -32,14 +32,17 @@
 	.globl exec_leave
 	.globl exec_kernel_rsp
 
-exec_enter:
-	pushq %rbp
-	pushq %rbx
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+#define ENTER_SAVE			\
+	pushq %rbp;			\
+	pushq %rbx;			\
+	pushq %r12;			\
+	pushq %r13;			\
+	pushq %r14;			\
+	pushq %r15;			\
 	movq %rsp, exec_kernel_rsp(%rip)
+
+exec_enter:
+	ENTER_SAVE
 	movq %rdx, %rsp			/* the app's stack, 16-byte aligned */
 	xorl %ebp, %ebp			/* ends a backtrace at the app's first frame */
 	movq %rdi, %rax
@@ -60,13 +63,7 @@ exec_enter_return:
  * stack at stack_top (a cross-app call from inside a service), the same
  * way back. */
 exec_enter_call:
-	pushq %rbp
-	pushq %rbx
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
-	movq %rsp, exec_kernel_rsp(%rip)
+	ENTER_SAVE
 	movq %rdx, %rsp
 	xorl %ebp, %ebp
 	movq %rdi, %rax

@@ -930,13 +930,8 @@ const uint8_t *exec_keep_file(uint8_t *data, uint64_t size)
 
 static uint64_t exec_app_bytes(const struct app *a)
 {
-	uint64_t regions = 0;
-	uint32_t k;
-
-	for (k = 0; k < EXEC_REGIONS; k++)
-		regions += a->regions[k].size;
 	return a->image_bytes + a->surface_bytes + a->mem.mapped + (a->stack_top ? EXEC_STACK_SIZE : 0) +
-	    (a->callbuf ? EXEC_CALLBUF_BYTES : 0) + regions;
+	    (a->callbuf ? EXEC_CALLBUF_BYTES : 0) + exec_region_bytes(a);
 }
 
 /* `restart`: an app that faulted or overran its budget comes back, after a

@@ -62,7 +62,7 @@ _Static_assert(EXEC_SVC_COUNT == 15 && EXEC_SVC_RETURN == 63, "enter_pc.S has th
  * EXEC_MAX_SLOTS + s * EXEC_REGIONS + k (the view numbers of
  * plat_home_switch, moved up by EXEC_MAX_SLOTS). */
 #define EXEC_PC_DOMAINS		(EXEC_MAX_SLOTS * (1 + EXEC_REGIONS))
-#define EXEC_PC_VIEW_MAX	(EXEC_PC_KEY_LAST - 1)	/* regions open at once, besides the home */
+#define EXEC_PC_VIEW_MAX	(EXEC_PC_KEY_LAST - 2)	/* regions open at once, besides the home: 13 keys pinned at most */
 
 static uint32_t exec_pc_mode = EXEC_PC_RING3;
 static uint8_t exec_pc_slot_key[EXEC_PC_DOMAINS];	/* a domain's key, 0: parked */
@@ -143,42 +143,50 @@ static void exec_pc_retag(uint32_t domain, uint32_t key)
  * cycle, for which evicting the most recent is what keeps the most keys
  * (measured: least-recent eviction retagged a home at every call with 16
  * apps; most-recent retags 3 homes per round of 16). */
-static uint32_t exec_pc_take_key(uint32_t slot, uint32_t pinned)
+static uint32_t exec_pc_pick_key(uint32_t pinned)
 {
 	uint32_t k, best = 0;
 
-	/* pinned: keys this very switch opens, never taken */
 	for (k = 1; k <= EXEC_PC_KEY_LAST; k++) {
 		if (pinned & (1u << k))
 			continue;
-		if (!exec_pc_key_slot[k]) {
-			best = k;
-			break;
-		}
+		if (!exec_pc_key_slot[k])
+			return k;
 		if (!best || exec_pc_key_used[k] > exec_pc_key_used[best])
 			best = k;
 	}
+	return best;
+}
+
+/* pinned: keys this very switch opens, never taken; keep: keys better
+ * kept if any other will do (a cross-app call's other side). */
+static uint32_t exec_pc_take_key(uint32_t domain, uint32_t pinned, uint32_t keep)
+{
+	uint32_t best = exec_pc_pick_key(pinned | keep);
+
+	if (!best)
+		best = exec_pc_pick_key(pinned);	/* at most 13 pinned of 14: never 0 */
 	if (exec_pc_key_slot[best]) {
 		uint32_t victim = exec_pc_key_slot[best] - 1;
 
 		exec_pc_slot_key[victim] = 0;
 		exec_pc_retag(victim, EXEC_PC_KEY_PARKED);
 	}
-	exec_pc_key_slot[best] = slot + 1;
-	exec_pc_slot_key[slot] = (uint8_t)best;
-	exec_pc_retag(slot, best);
-	paging_flush();		/* once, for both homes */
+	exec_pc_key_slot[best] = domain + 1;
+	exec_pc_slot_key[domain] = (uint8_t)best;
+	exec_pc_retag(domain, best);
+	paging_flush();		/* once, for both */
 	exec_pc_stats.retags++;
 	return best;
 }
 
 /* The key of a domain this switch opens, taken if it has none. */
-static uint32_t exec_pc_open_key(uint32_t domain, uint32_t *pinned)
+static uint32_t exec_pc_open_key(uint32_t domain, uint32_t *pinned, uint32_t keep)
 {
 	uint32_t k = exec_pc_slot_key[domain];
 
 	if (!k)
-		k = exec_pc_take_key(domain, *pinned);
+		k = exec_pc_take_key(domain, *pinned, keep);
 	*pinned |= 1u << k;
 	exec_pc_key_used[k] = ++exec_pc_key_clock;
 	return k;
@@ -186,17 +194,25 @@ static uint32_t exec_pc_open_key(uint32_t domain, uint32_t *pinned)
 
 void plat_home_switch(uint32_t slot, const uint32_t *view, uint32_t n)
 {
-	uint32_t pinned = 0, pkru, i, k;
+	uint32_t pinned = 0, keep = 0, pkru, i, k;
 
 	if (exec_pc_mode != EXEC_PC_KEYS)
 		return;
+	/* Inside a service this is a cross-app call going in or coming back
+	 * (exec_share.c): the keys open now are the other side's, which runs
+	 * again in a moment.  Evicting them (the most recent, the right victim
+	 * for the round's cycle) would retag both sides at every call. */
+	if (exec_in_service && exec_pc_pkru)
+		for (k = 1; k <= EXEC_PC_KEY_LAST; k++)
+			if (!(exec_pc_pkru & (1u << (2 * k))))
+				keep |= 1u << k;
 	/* Two bits a key, access- and write-disable: all set but key 0's,
 	 * the home's, and the regions' it sees (write-disable kept for a
 	 * read-only one). */
-	k = exec_pc_open_key(slot, &pinned);
+	k = exec_pc_open_key(slot, &pinned, keep);
 	pkru = 0xfffffffcu & ~(3u << (2 * k));
 	for (i = 0; i < MIN(n, (uint32_t)EXEC_PC_VIEW_MAX); i++) {
-		k = exec_pc_open_key(EXEC_MAX_SLOTS + (view[i] & ~PLAT_VIEW_WRITE), &pinned);
+		k = exec_pc_open_key(EXEC_MAX_SLOTS + (view[i] & ~PLAT_VIEW_WRITE), &pinned, keep);
 		pkru &= ~((view[i] & PLAT_VIEW_WRITE ? 3u : 1u) << (2 * k));
 	}
 	exec_pc_set_pkru(pkru);

@@ -169,6 +169,8 @@ void exec_share_switch(struct app *a);
 int exec_share_range(const struct app *a, uint64_t p, uint64_t len, int write);
 /* a ends: its services, regions and grants go. */
 void exec_share_release(struct app *a);
+/* The bytes of a's shared regions. */
+uint64_t exec_region_bytes(const struct app *a);
 /* Region k of a, bytes long (page multiple), mapped zeroed: 0 or -1
  * (snapshots map a resumed app's regions with it). */
 int exec_region_map(struct app *a, uint32_t k, uint64_t bytes);

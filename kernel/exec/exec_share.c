@@ -532,7 +532,7 @@ FOMOS_CALL int64_t exec_svc_call(int32_t handle, uint32_t fn, uint64_t a0, uint6
 
 /* --- sharing ------------------------------------------------------------------------- */
 
-static uint64_t exec_region_bytes(const struct app *a)
+uint64_t exec_region_bytes(const struct app *a)
 {
 	uint64_t n = 0;
 	uint32_t k;

@@ -289,9 +289,25 @@ def table(text):
     if svc:
         out += ['', 'A null service round trip (damage() of nothing), ns: ring 0 (a call) '
                 f'{svc[1]}, ring 3 (SYSCALL+SYSRET) {svc[2]}, ring 3 with keys {svc[3]}.']
+    sv = re.search(r'bench: services: plain_ns=([\d.]+) kernel_ns=([\d.]+) cross_ns=([\d.]+) '
+                   r'region_MBps=(\d+) copy_MBps=(\d+) ring3_kernel_ns=([\d.]+) ring3_cross_ns=([\d.]+)', text)
+    if sv:
+        ratio = float(sv[3]) / max(float(sv[2]), 0.01)
+        out += ['', 'Services between apps (ring 3 with keys, one boot), ns per call: a plain',
+                'indirect call inside an app, a null kernel service, a cross-app call to another',
+                'app\'s null function (SYSCALL, PKRU to the provider, SYSRET onto its stack, and',
+                'back); and MB/s moved to a provider through its shared region (no copy) and',
+                'through a buffer of the caller\'s (copied into its call buffer):', '',
+                '| plain ns | kernel service ns | cross-app ns | cross / kernel | region MB/s | copied MB/s |',
+                '|---------:|------------------:|-------------:|---------------:|------------:|------------:|',
+                f'| {sv[1]:>8} | {sv[2]:>17} | {sv[3]:>12} | {ratio:>14.2f} | {sv[4]:>11} | {sv[5]:>11} |',
+                '', 'Without protection keys (ring 3 only, homes open to each other) the same cross-app',
+                f'call costs {sv[7]} ns next to {sv[6]} ns for the null kernel service: under TCG each',
+                'PKRU write flushes QEMU\'s TLB, which is most of the figure with keys.']
     others = [line for line in text.splitlines()
               if line.startswith('bench: ') and 'app calls:' not in line
               and 'isolation:' not in line and 'service round trip:' not in line
+              and 'services:' not in line
               and 'protection:' not in line and 'compositor:' not in line
               and 'disk seq read:' not in line and 'disk rand read:' not in line
               and 'disk write:' not in line

@@ -504,3 +504,26 @@ def test_the_console_answers_ps_from_standard_input(tmp_path):
     assert r.returncode == 0, r.stderr
     assert re.search(r'> ps\r?\n\s+PID NAME\s+STATE', r.stdout), r.stdout
     assert re.search(r'^\s+1 console\s+running', r.stdout, re.M)
+
+
+# --- services between apps (context v4) ----------------------------------------------
+
+
+def test_services_answer_as_on_the_kernel_without_the_protection():
+    """test/boot/test_services.py's provider and consumer, the same files:
+    the same answers (fomos-host has no protection keys, but the same
+    checks, calls, faults inside calls and restarts)."""
+    r = host('--headless', '--seconds', '8', app('svccons') + ':admin', app('svcprov') + ':restart',
+             app('svcprov2'), timeout=120)
+    assert r.returncode == 0, r.stderr
+    answers = dict(re.findall(r'svccons\[1\]: svccons: ([^\n]+?) -> (-?\d+)\n', r.stdout))
+    assert answers['lookup nosuch'] == '-2' and answers['lookup BAD name'] == '-22'
+    assert answers['found calc'] == '1' and answers['lookup calc version 3'] == '-95'
+    assert answers['add 40 2'] == '42' and answers['upper copied back HELLO'] == '5'
+    assert answers['sum in the region'] == '7' and answers['callback into me'] == '-16'
+    assert answers['crash'] == '-14' and answers['add after the crash'] == '-32'
+    assert answers['add after the restart'] == '2' and answers['spin'] == '-14'
+    assert answers['add after the kill'] == '-32'
+    assert 'svcprov2[3]: svcprov2: publish calc -> -16\n' in r.stdout
+    assert re.search(r'svcprov\[2\] stopped: page fault writing 0x10 .*, in a call from svccons\[1\]', r.stdout)
+    assert 'svccons[1]: svccons: still running -> 11\n' in r.stdout

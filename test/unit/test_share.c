@@ -133,15 +133,24 @@ static int app_consumer(struct fomos_ctx *ctx)
 	return 0;
 }
 
-void
-share_publish_checks_names_functions_and_names_taken(void)
+/* A fresh executor with the provider's file (its four functions), and the
+ * consumer's if consumer. */
+static void share_files(int consumer)
 {
 	fake_reset(0);
 	memset(&seen, 0, sizeof(seen));
 	fake_app("provider", "provider", app_provider, NULL);
-	fake_app("rival", "rival", app_rival, NULL);
+	if (consumer)
+		fake_app("consumer", "consumer", app_consumer, NULL);
 	for (uint32_t k = 0; k < 4; k++)
 		fake_service_fn("provider", k, k == 0 ? svc_add : k == 1 ? svc_upper : k == 2 ? svc_crash : svc_spin);
+}
+
+void
+share_publish_checks_names_functions_and_names_taken(void)
+{
+	share_files(0);
+	fake_app("rival", "rival", app_rival, NULL);
 	CHECK(fake_start("provider", NULL) > 0);
 	fake_round();
 	CHECK_EQ_U64((uint64_t)(int64_t)seen.publish[0], (uint64_t)(int64_t)FOMOS_E_BADARG);	/* "Bad Name" */
@@ -162,12 +171,7 @@ share_calls_check_pointers_copy_buffers_and_pass_regions_as_they_are(void)
 {
 	int64_t prov, cons;
 
-	fake_reset(0);
-	memset(&seen, 0, sizeof(seen));
-	fake_app("provider", "provider", app_provider, NULL);
-	fake_app("consumer", "consumer", app_consumer, NULL);
-	for (uint32_t k = 0; k < 4; k++)
-		fake_service_fn("provider", k, k == 0 ? svc_add : k == 1 ? svc_upper : k == 2 ? svc_crash : svc_spin);
+	share_files(1);
 	prov = fake_start("provider", NULL);
 	cons = fake_start("consumer", NULL);
 	CHECK(prov > 0 && cons > 0);
@@ -204,12 +208,7 @@ share_a_provider_faulting_in_a_call_ends_alone_and_then_answers_gone(void)
 {
 	int64_t prov, cons;
 
-	fake_reset(0);
-	memset(&seen, 0, sizeof(seen));
-	fake_app("provider", "provider", app_provider, NULL);
-	fake_app("consumer", "consumer", app_consumer, NULL);
-	for (uint32_t k = 0; k < 4; k++)
-		fake_service_fn("provider", k, k == 0 ? svc_add : k == 1 ? svc_upper : k == 2 ? svc_crash : svc_spin);
+	share_files(1);
 	prov = fake_start("provider", NULL);
 	cons = fake_start("consumer", NULL);
 	seen.calls = 3;		/* straight to the crash */
