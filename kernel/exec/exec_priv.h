@@ -176,6 +176,9 @@ uint64_t exec_region_bytes(const struct app *a);
 int exec_region_map(struct app *a, uint32_t k, uint64_t bytes);
 /* A resumed app's declarations, from its context page. */
 void exec_share_resume(struct app *a);
+/* After a resume: grants to pids no running app has go (a pid of an app
+ * that was not resumed may be given again). */
+void exec_share_prune(void);
 /* For ps and `services`. */
 uint32_t exec_share_describe(const struct app *a, char *out, uint32_t cap);
 

@@ -642,11 +642,20 @@ void exec_share_release(struct app *a)
 		a->regions[k].size = 0;
 		exec_regions_live--;
 	}
-	for (o = exec_apps; o; o = o->next)
+	/* Grants to it go, from the creators' records too: a pid is never
+	 * used again in this boot, but a resumed grant must not outlive it. */
+	for (o = exec_apps; o; o = o->next) {
+		int changed = 0;
+
 		for (k = 0; k < EXEC_REGIONS; k++)
 			for (g = 0; g < EXEC_GRANTS; g++)
-				if (o->regions[k].grant_rights[g] && o->regions[k].grant_pid[g] == a->pid)
+				if (o->regions[k].grant_rights[g] && o->regions[k].grant_pid[g] == a->pid) {
 					o->regions[k].grant_rights[g] = 0;
+					changed = 1;
+				}
+		if (changed && o != a && o->state == APP_RUNNING)
+			exec_share_record(o, 0);	/* the kernel's work: every home open (exec_end's callers) */
+	}
 	memset(a->handles, 0, sizeof(a->handles));
 	a->wants[0] = 0;
 	a->view_n = 0;
@@ -691,6 +700,28 @@ void exec_share_resume(struct app *a)
 	}
 	exec_share_gen++;
 	exec_share_record(a, 0);
+}
+
+void exec_share_prune(void)
+{
+	struct app *o;
+	uint32_t k, g;
+
+	for (o = exec_apps; o; o = o->next) {
+		int changed = 0;
+
+		if (o->state != APP_RUNNING)
+			continue;
+		for (k = 0; k < EXEC_REGIONS; k++)
+			for (g = 0; g < EXEC_GRANTS; g++)
+				if (o->regions[k].grant_rights[g] && !exec_find(o->regions[k].grant_pid[g])) {
+					o->regions[k].grant_rights[g] = 0;
+					changed = 1;
+				}
+		if (changed)
+			exec_share_record(o, 0);
+	}
+	exec_share_gen++;
 }
 
 /* --- for ps and `services` --------------------------------------------------------------- */

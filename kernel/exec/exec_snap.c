@@ -434,6 +434,7 @@ uint32_t exec_snap_resume(int enabled)
 			}
 		}
 		exec_set_next_pid(max_pid + 1);
+		exec_share_prune();	/* grants to apps that did not come back */
 		snap_restack(apps, z, n);
 		if (focus)
 			exec_set_focus(focus);
