@@ -250,7 +250,24 @@ static void drag_to(struct fomos_ctx *ctx, struct con *c, int32_t px, int32_t py
 
 /* --- the keyboard and the serial line ------------------------------------- */
 
-static void key(struct fomos_ctx *ctx, struct con *c, const struct fomos_event *e)
+/* The modifiers key() looks at, as events() follows them: mods[i] is 1
+ * while con_mods[i] is held. */
+static const uint16_t con_mods[] = {
+	FOMOS_KEY_LEFTCTRL, FOMOS_KEY_RIGHTCTRL, FOMOS_KEY_LEFTSHIFT, FOMOS_KEY_RIGHTSHIFT,
+};
+#define CON_MODS	(sizeof(con_mods) / sizeof(con_mods[0]))
+
+static void mod_set(uint8_t *mods, uint32_t code, int held)
+{
+	uint32_t i;
+
+	for (i = 0; i < CON_MODS; i++)
+		if (con_mods[i] == code)
+			mods[i] = (uint8_t)held;
+}
+
+/* A key event; mods: the modifiers held when it came. */
+static void key(struct fomos_ctx *ctx, struct con *c, const struct fomos_event *e, const uint8_t *mods)
 {
 	static const uint8_t keys[][2] = {
 		{ FOMOS_KEY_ENTER, CK_ENTER }, { FOMOS_KEY_BACKSPACE, CK_BACKSPACE },
@@ -259,9 +276,7 @@ static void key(struct fomos_ctx *ctx, struct con *c, const struct fomos_event *
 		{ FOMOS_KEY_END, CK_END }, { FOMOS_KEY_UP, CK_UP }, { FOMOS_KEY_DOWN, CK_DOWN },
 		{ FOMOS_KEY_PAGEUP, CK_PAGEUP }, { FOMOS_KEY_PAGEDOWN, CK_PAGEDOWN },
 	};
-	const uint8_t *held = ctx->input->keys;
-	int ctrl = held[FOMOS_KEY_LEFTCTRL] || held[FOMOS_KEY_RIGHTCTRL];
-	int shift = held[FOMOS_KEY_LEFTSHIFT] || held[FOMOS_KEY_RIGHTSHIFT];
+	int ctrl = mods[0] || mods[1], shift = mods[2] || mods[3];
 	uint32_t i;
 
 	if (!e->value)
@@ -289,24 +304,31 @@ static void key(struct fomos_ctx *ctx, struct con *c, const struct fomos_event *
 /* Everything in the event ring since the last call.  Events carry no
  * pointer position, only deltas: the position at each event is worked
  * back from where the pointer is now, so a press is judged where it
- * happened even if the pointer moved on before this call. */
+ * happened even if the pointer moved on before this call.  The same for
+ * the modifiers: keys[] says what is held now, and a Ctrl-Shift-V pressed
+ * and released since the last call is still a Ctrl-Shift-V. */
 static int events(struct fomos_ctx *ctx, struct con *c)
 {
 	const struct fomos_input *in = ctx->input;
 	uint64_t count = in->event_count, i;
 	int32_t px = in->pointer_x, py = in->pointer_y;
+	uint8_t mods[CON_MODS];
 
 	if (count == c->seen)
 		return 0;
 	if (count - c->seen > FOMOS_EVENT_RING)
 		c->seen = count - FOMOS_EVENT_RING;
-	for (i = c->seen; i < count; i++) {
+	for (i = 0; i < CON_MODS; i++)
+		mods[i] = in->keys[con_mods[i]];
+	for (i = count; i-- > c->seen;) {	/* newest first: mods end as before the oldest */
 		const struct fomos_event *e = &in->events[i % FOMOS_EVENT_RING];
 
 		if (e->type == FOMOS_EV_MOTION && e->code == FOMOS_AXIS_X)
 			px -= e->value;
 		else if (e->type == FOMOS_EV_MOTION && e->code == FOMOS_AXIS_Y)
 			py -= e->value;
+		else if (e->type == FOMOS_EV_KEY && fomos_event_for_me(ctx, e))
+			mod_set(mods, e->code, e->value != 1);	/* before a press: up; else down */
 	}
 	for (i = c->seen; i < count; i++) {
 		const struct fomos_event *e = &in->events[i % FOMOS_EVENT_RING];
@@ -326,7 +348,8 @@ static int events(struct fomos_ctx *ctx, struct con *c)
 		    px < c->x + (int32_t)c->width && py < c->y + (int32_t)c->height) {
 			text_scroll(c, e->value * 3);
 		} else if (e->type == FOMOS_EV_KEY && fomos_event_for_me(ctx, e)) {
-			key(ctx, c, e);
+			mod_set(mods, e->code, e->value != 0);
+			key(ctx, c, e, mods);
 		}
 	}
 	c->seen = count;

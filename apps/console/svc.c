@@ -128,6 +128,9 @@ void svc_notify(struct fomos_ctx *ctx, struct con *c, const char *text, uint32_t
 	char num[24];
 	int64_t r;
 
+	/* The echo goes out before what notify logs while it shows the text
+	 * (as for the kernel's commands, run_system). */
+	serial_flush(ctx, c);
 	r = svc_call(ctx, &c->notify_handle, "notify", NOTIFY_SHOW, (uint64_t)(uintptr_t)text, len, 0);
 	if (r == FOMOS_E_NOTFOUND || r == FOMOS_E_GONE) {
 		text_puts(ctx, c, "no notify service\n");
