@@ -435,7 +435,7 @@ static int64_t exec_call_into(struct app *a, struct exec_service *s, uint32_t fn
 	struct fomos_ctx *c = &p->page->ctx;
 	void *const *services = exec_services;
 	uint64_t start = exec_cur_start, now = plat_now_ns(), spent;
-	int32_t aborted = exec_call_aborted;
+	int32_t aborted = exec_call_aborted, failed;
 	int64_t r;
 
 	exec_share_switch(p);
@@ -460,6 +460,9 @@ static int64_t exec_call_into(struct app *a, struct exec_service *s, uint32_t fn
 		r = ((fomos_service_fn)(uintptr_t)s->fn[fn])(c, args[1], args[2], args[3], args[4]);
 	else
 		r = plat_enter_call(s->fn[fn], args, p->stack_top);
+	/* The provider's verdict, read while it is still the current app: a
+	 * tick from here on judges the caller. */
+	failed = exec_call_aborted;
 	exec_call_depth--;
 	p->on_chain = 0;
 	spent = plat_now_ns() - now;
@@ -469,8 +472,8 @@ static int64_t exec_call_into(struct app *a, struct exec_service *s, uint32_t fn
 	/* The call's time counts against the caller's budget (a caller
 	 * looping on calls is still a runaway), but not a provider's overrun:
 	 * that one is the provider's, and ended it. */
-	exec_cur_start = exec_call_aborted ? start + spent : start;
-	if (exec_call_aborted) {
+	exec_cur_start = failed ? start + spent : start;
+	if (failed) {
 		uint64_t n = strlen(p->reason);
 
 		fmt_snprintf(p->reason + n, sizeof(p->reason) - n, ", in a call from %s[%llu]", a->name, ULL(a->pid));
