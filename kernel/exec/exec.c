@@ -51,9 +51,6 @@
 #define EXEC_ANSWER_MAX		16384		/* what system() can hand back */
 #define EXEC_RESTART_MAX_MS	30000ull
 
-/* First thing in every service: the string instructions the executor's C
- * code uses must run forwards, and an app may call us with DF set. */
-#define EXEC_SERVICE()		__asm__ volatile("cld" ::: "memory")
 
 struct app *exec_apps;
 static struct app *exec_apps_tail;
@@ -1217,20 +1214,28 @@ int exec_overran(uint64_t spent_ns)
 
 /* --- running ------------------------------------------------------------------ */
 
-/* Calls the app once at plat_now_ns() value `now`; returns the time after. */
-static uint64_t exec_call(struct app *a, uint64_t now)
+struct fomos_ctx *exec_fresh_ctx(struct app *a, uint64_t now)
 {
 	struct fomos_ctx *c = &a->page->ctx;
-	uint64_t after;
-	int r;
 
-	exec_share_switch(a);		/* its home (and regions) open, every other closed */
 	*c = a->ctx;
 	c->time_ns = now;
 	c->win_x = a->layer.x;
 	c->win_y = a->layer.y;
 	c->win_flags = a->win_flags;
 	c->focused = exec_focus == a->pid;
+	return c;
+}
+
+/* Calls the app once at plat_now_ns() value `now`; returns the time after. */
+static uint64_t exec_call(struct app *a, uint64_t now)
+{
+	struct fomos_ctx *c;
+	uint64_t after;
+	int r;
+
+	exec_share_switch(a);		/* its home (and regions) open, every other closed */
+	c = exec_fresh_ctx(a, now);
 	exec_sync_input(a);
 	exec_current = a;
 	exec_services = a->services;

@@ -86,7 +86,6 @@ struct app {
 	uint32_t view_n;
 	uint64_t view_gen;		/* exec_share_gen when view was built */
 	char wants[EXEC_SVC_NAME];	/* a name it looked up in vain: woken when it appears */
-	uint64_t svc_calls;		/* cross-app calls it made */
 
 	uint64_t pid;
 	/* Its file's name less ".app", set by the executor: how the log and ps
@@ -150,11 +149,18 @@ struct app *exec_find(uint64_t pid);	/* a running app, or NULL */
  * this before the executor touches it. */
 int exec_app_range(const struct app *a, const void *ptr, uint64_t len, int write);
 
+/* First thing in every service: the string instructions the executor's C
+ * code uses must run forwards, and an app may call us with DF set. */
+#define EXEC_SERVICE()		__asm__ volatile("cld" ::: "memory")
+
 /* exec.c, for exec_share.c. */
 extern struct app *exec_current;	/* the app being called */
 extern volatile uint64_t exec_cur_start;	/* when the current call started */
 extern int exec_unprotected;
 void exec_end(struct app *a, uint32_t how, int32_t code);
+/* Its context page's copy of its context, fresh for a call at `now`
+ * (its memory open to the kernel). */
+struct fomos_ctx *exec_fresh_ctx(struct app *a, uint64_t now);
 
 /* exec_share.c: the services ctx->publish ... ctx->grant, and what the
  * rest of the executor asks of it. */

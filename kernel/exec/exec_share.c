@@ -38,8 +38,6 @@
 #define EXEC_SHARE_MAGIC	0x3152485353534f46ull	/* "FOSSSHR1" */
 #define EXEC_ARGS_MAX		3		/* pointer arguments: a0..a2, each with its length next */
 
-#define EXEC_SERVICE()		__asm__ volatile("cld" ::: "memory")
-
 struct exec_service {
 	struct app *provider;		/* NULL: a free entry */
 	char name[EXEC_SVC_NAME];
@@ -242,7 +240,11 @@ FOMOS_CALL int32_t exec_publish(const char *name, uint32_t version, const struct
 /* Binds handle h of a to service s. */
 static void exec_bind(struct exec_handle *h, const struct exec_service *s)
 {
-	h->svc = (uint32_t)(s - exec_svcs);
+	uint32_t svc = (uint32_t)(s - exec_svcs);
+
+	if (h->svc == svc && h->provider == s->provider->pid)
+		return;		/* the same: who sees what did not change */
+	h->svc = svc;
 	h->provider = s->provider->pid;
 	exec_share_gen++;	/* a consumer more: FOMOS_CONSUMERS grants may open */
 }
@@ -428,25 +430,22 @@ static int32_t exec_call_args(struct app *a, struct app *p, uint32_t kinds, uint
 	return 0;
 }
 
-/* Runs function fn of s for a.  Returns its value, or FOMOS_E_FAULT. */
-static int64_t exec_call_into(struct app *a, struct exec_service *s, uint32_t fn, uint64_t *args)
+/* Runs function fn of s for a; *r gets its value.  Returns 1 if the
+ * provider faulted or overran (then *r is FOMOS_E_FAULT), else 0: a
+ * provider may well return FOMOS_E_FAULT itself (passing on what a call of
+ * its own answered), which must not end it. */
+static int exec_call_into(struct app *a, struct exec_service *s, uint32_t fn, uint64_t *args, int64_t *r)
 {
 	struct app *p = s->provider;
-	struct fomos_ctx *c = &p->page->ctx;
+	struct fomos_ctx *c;
 	void *const *services = exec_services;
 	uint64_t start = exec_cur_start, now = plat_now_ns(), spent;
 	int32_t aborted = exec_call_aborted, failed;
-	int64_t r;
 
 	exec_share_switch(p);
 	plat_user_open();
-	*c = p->ctx;			/* its own context, fresh, as at each call */
-	c->time_ns = now;
+	c = exec_fresh_ctx(p, now);	/* its own context, fresh, as at each call */
 	c->caller = a->pid;
-	c->win_x = p->layer.x;
-	c->win_y = p->layer.y;
-	c->win_flags = p->win_flags;
-	c->focused = exec_focus_pid() == p->pid;
 	plat_user_close();
 	args[0] = (uint64_t)(uintptr_t)c;
 
@@ -457,9 +456,9 @@ static int64_t exec_call_into(struct app *a, struct exec_service *s, uint32_t fn
 	p->on_chain = 1;
 	exec_call_depth++;
 	if (exec_unprotected)
-		r = ((fomos_service_fn)(uintptr_t)s->fn[fn])(c, args[1], args[2], args[3], args[4]);
+		*r = ((fomos_service_fn)(uintptr_t)s->fn[fn])(c, args[1], args[2], args[3], args[4]);
 	else
-		r = plat_enter_call(s->fn[fn], args, p->stack_top);
+		*r = plat_enter_call(s->fn[fn], args, p->stack_top);
 	/* The provider's verdict, read while it is still the current app: a
 	 * tick from here on judges the caller. */
 	failed = exec_call_aborted;
@@ -478,10 +477,10 @@ static int64_t exec_call_into(struct app *a, struct exec_service *s, uint32_t fn
 
 		fmt_snprintf(p->reason + n, sizeof(p->reason) - n, ", in a call from %s[%llu]", a->name, ULL(a->pid));
 		s->faults++;
-		r = FOMOS_E_FAULT;
+		*r = FOMOS_E_FAULT;
 	}
 	exec_call_aborted = aborted;
-	return r;
+	return failed != 0;
 }
 
 FOMOS_CALL int64_t exec_svc_call(int32_t handle, uint32_t fn, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
@@ -492,6 +491,7 @@ FOMOS_CALL int64_t exec_svc_call(int32_t handle, uint32_t fn, uint64_t a0, uint6
 	struct exec_service *s;
 	uint32_t nback = 0, i;
 	int64_t r;
+	int failed;
 
 	EXEC_SERVICE();
 	if ((r = exec_resolve(a, handle, &s)) != 0)
@@ -505,18 +505,17 @@ FOMOS_CALL int64_t exec_svc_call(int32_t handle, uint32_t fn, uint64_t a0, uint6
 		exec_share_switch(a);
 		return r;
 	}
-	a->svc_calls++;
 	s->calls++;
-	r = exec_call_into(a, s, fn, args);
-	if (r == FOMOS_E_FAULT || p->kill_pending) {
+	failed = exec_call_into(a, s, fn, args, &r);
+	if (failed || p->kill_pending) {
 		/* Kernel work on other homes (its `restart` loads a new one), as
 		 * system() does it. */
 		plat_homes_open();
 		plat_user_open();
-		exec_end(p, r == FOMOS_E_FAULT ? p->ended_by : APP_END_KILLED, r == FOMOS_E_FAULT ? -1 : -9);
+		exec_end(p, failed ? p->ended_by : APP_END_KILLED, failed ? -1 : -9);
 		plat_user_close();
 		exec_share_switch(a);
-		return r == FOMOS_E_FAULT ? r : FOMOS_E_GONE;
+		return failed ? FOMOS_E_FAULT : FOMOS_E_GONE;
 	}
 	if (nback) {
 		plat_homes_open();
@@ -630,10 +629,36 @@ FOMOS_CALL int32_t exec_grant(void *region, uint64_t pid, uint32_t rights)
 
 /* --- ending and resuming ---------------------------------------------------------------- */
 
-void exec_share_release(struct app *a)
+/* Grants to pid (0: to any pid no running app has) go, from the
+ * creators' snapshot records too.  The kernel's work between calls, or
+ * with every home open (exec_end's callers). */
+static void exec_drop_grants(uint64_t pid)
 {
 	struct app *o;
-	uint32_t i, k, g;
+	uint32_t k, g;
+
+	for (o = exec_apps; o; o = o->next) {
+		int changed = 0;
+
+		if (o->state != APP_RUNNING)
+			continue;
+		for (k = 0; k < EXEC_REGIONS; k++)
+			for (g = 0; g < EXEC_GRANTS; g++) {
+				uint64_t to = o->regions[k].grant_pid[g];
+
+				if (o->regions[k].grant_rights[g] && (pid ? to == pid : !exec_find(to))) {
+					o->regions[k].grant_rights[g] = 0;
+					changed = 1;
+				}
+			}
+		if (changed)
+			exec_share_record(o, 0);
+	}
+}
+
+void exec_share_release(struct app *a)
+{
+	uint32_t i, k;
 
 	for (i = 0; i < EXEC_SERVICES_MAX; i++)
 		if (exec_svcs[i].provider == a)
@@ -647,18 +672,7 @@ void exec_share_release(struct app *a)
 	}
 	/* Grants to it go, from the creators' records too: a pid is never
 	 * used again in this boot, but a resumed grant must not outlive it. */
-	for (o = exec_apps; o; o = o->next) {
-		int changed = 0;
-
-		for (k = 0; k < EXEC_REGIONS; k++)
-			for (g = 0; g < EXEC_GRANTS; g++)
-				if (o->regions[k].grant_rights[g] && o->regions[k].grant_pid[g] == a->pid) {
-					o->regions[k].grant_rights[g] = 0;
-					changed = 1;
-				}
-		if (changed && o != a && o->state == APP_RUNNING)
-			exec_share_record(o, 0);	/* the kernel's work: every home open (exec_end's callers) */
-	}
+	exec_drop_grants(a->pid);
 	memset(a->handles, 0, sizeof(a->handles));
 	a->wants[0] = 0;
 	a->view_n = 0;
@@ -707,23 +721,7 @@ void exec_share_resume(struct app *a)
 
 void exec_share_prune(void)
 {
-	struct app *o;
-	uint32_t k, g;
-
-	for (o = exec_apps; o; o = o->next) {
-		int changed = 0;
-
-		if (o->state != APP_RUNNING)
-			continue;
-		for (k = 0; k < EXEC_REGIONS; k++)
-			for (g = 0; g < EXEC_GRANTS; g++)
-				if (o->regions[k].grant_rights[g] && !exec_find(o->regions[k].grant_pid[g])) {
-					o->regions[k].grant_rights[g] = 0;
-					changed = 1;
-				}
-		if (changed)
-			exec_share_record(o, 0);
-	}
+	exec_drop_grants(0);
 	exec_share_gen++;
 }
 

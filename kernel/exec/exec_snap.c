@@ -125,7 +125,6 @@ static int snap_write_app(struct snapshot_writer *w, const struct app *a)
 {
 	static struct snapshot_app s;
 	const struct appfile_header *h = (const void *)(uintptr_t)a->home;
-
 	uint32_t k;
 
 	snap_describe(a, &s);
