@@ -1,7 +1,9 @@
 /*
  * printf-style formatting with C's vsnprintf rules (C11 7.21.6.1), minus
  * floating point: the kernel is built with -mgeneral-regs-only, and nothing
- * it prints needs a float.
+ * it prints needs a float.  The kernel links this file, and so does every
+ * app through the SDK's C runtime (its vsnprintf): it must build for both
+ * targets, freestanding, and use only C's own types for the arguments.
  *
  * Every conversion goes through one struct out that counts what the whole
  * output would have been and stores only what fits, so truncation is handled
