@@ -324,3 +324,10 @@ fmt_snprintf(char *buf, size_t n, const char *fmt, ...)
 	va_end(ap);
 	return r;
 }
+
+#ifdef FMT_LIBC_NAMES
+/* Built into the apps' C runtime (fomos-cc says -DFMT_LIBC_NAMES): the
+ * same two functions under C's names, for <stdio.h>. */
+int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap) __attribute__((alias("fmt_vsnprintf")));
+int snprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((alias("fmt_snprintf")));
+#endif

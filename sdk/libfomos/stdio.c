@@ -1,26 +1,11 @@
 /*
- * <stdio.h>: snprintf is the kernel's own formatter (fmt.c); printf logs.
+ * <stdio.h>: printf logs.  snprintf and vsnprintf are the kernel's own
+ * formatter under C's names (fmt.c, built with FMT_LIBC_NAMES).
  */
 #include <stdio.h>
 #include <string.h>
 #include "fmt.h"
 #include "libfomos.h"
-
-int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
-{
-	return fmt_vsnprintf(buf, n, fmt, ap);
-}
-
-int snprintf(char *buf, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = fmt_vsnprintf(buf, n, fmt, ap);
-	va_end(ap);
-	return r;
-}
 
 static void log_line(const char *s, size_t len)
 {
