@@ -14,7 +14,7 @@
  * log line and a plain gradient instead.
  */
 #include <fomos.h>
-#include <stddef.h>
+#include <stdio.h>
 
 #include "decode.h"
 
@@ -56,37 +56,7 @@ struct bg {
 	int64_t ystep, yoff;		/* 16.16 source rows per screen row, and start */
 	uint64_t t_decode, t_scale;	/* ctx->time_ns when decoding, scaling began */
 	uint32_t decode_ms;
-	char line[160];
 };
-
-/* --- the log ---------------------------------------------------------------- */
-
-static uint32_t bg_put(char *line, uint32_t n, const char *s)
-{
-	while (*s && n < 159)
-		line[n++] = *s++;
-	return n;
-}
-
-static uint32_t bg_put_u32(char *line, uint32_t n, uint32_t v)
-{
-	char digits[10];
-	uint32_t d = 0;
-
-	do
-		digits[d++] = '0' + v % 10;
-	while ((v /= 10) && d < sizeof(digits));
-	while (d && n < 159)
-		line[n++] = digits[--d];
-	return n;
-}
-
-static uint32_t bg_put_size(char *line, uint32_t n, uint32_t w, uint32_t h)
-{
-	n = bg_put_u32(line, n, w);
-	n = bg_put(line, n, "x");
-	return bg_put_u32(line, n, h);
-}
 
 /* --- where the picture comes from ---------------------------------------------- */
 
@@ -122,12 +92,7 @@ static void bg_next_file(struct fomos_ctx *ctx, struct bg *bg)
 
 static void bg_file_failed(struct fomos_ctx *ctx, struct bg *bg, const char *why)
 {
-	uint32_t n = bg_put(bg->line, 0, "background: ");
-
-	n = bg_put(bg->line, n, bg_files[bg->file]);
-	n = bg_put(bg->line, n, ": ");
-	n = bg_put(bg->line, n, why);
-	ctx->log(bg->line, n);
+	printf("background: %s: %s", bg_files[bg->file], why);
 	ctx->free(bg->data);
 	bg->data = NULL;
 	bg->file++;
@@ -191,19 +156,14 @@ static int bg_decode_step(struct fomos_ctx *ctx, struct bg *bg)
 	const uint8_t *bytes = bg->data ? bg->data : bg_wallpaper;
 	uint64_t len = bg->data ? bg->len : (uint64_t)(bg_wallpaper_end - bg_wallpaper);
 	const char *why = "";
-	uint32_t n;
 
 	bg->t_decode = ctx->time_ns;
-	bg->src = bg_decode(ctx, bytes, len, &bg->sw, &bg->sh, &why);
+	bg->src = bg_decode(bytes, len, &bg->sw, &bg->sh, &why);
 	ctx->free(bg->data);
 	bg->data = NULL;
 	if (!bg->src) {
-		n = bg_put(bg->line, 0, "background: cannot decode the ");
-		n = bg_put(bg->line, n, bg->name);
-		n = bg_put(bg->line, n, " (");
-		n = bg_put(bg->line, n, why ? why : "unknown reason");
-		n = bg_put(bg->line, n, "): drawing a gradient instead");
-		ctx->log(bg->line, n);
+		printf("background: cannot decode the %s (%s): drawing a gradient instead", bg->name,
+		    why ? why : "unknown reason");
 		if (bg_gradient(ctx, bg) < 0)
 			return -1;
 	}
@@ -296,7 +256,7 @@ static void bg_scale_row(struct bg *bg, uint32_t *out, uint32_t y)
 
 static int bg_scale_step(struct fomos_ctx *ctx, struct bg *bg)
 {
-	uint32_t w = ctx->screen_width, h = ctx->screen_height, rows, end, n;
+	uint32_t w = ctx->screen_width, h = ctx->screen_height, rows, end;
 
 	if (bg->w != w || bg->h != h) {
 		if (bg->t_decode) {
@@ -322,18 +282,9 @@ static int bg_scale_step(struct fomos_ctx *ctx, struct bg *bg)
 	/* Every pixel is opaque now: the compositor may copy instead of blend. */
 	ctx->window(0, 0, w, h, BG_FLAGS | FOMOS_WIN_OPAQUE);
 	ctx->damage(0, 0, w, h);
-	n = bg_put(bg->line, 0, "background: ");
-	n = bg_put(bg->line, n, bg->name);
-	n = bg_put(bg->line, n, " ");
-	n = bg_put_size(bg->line, n, bg->sw, bg->sh);
-	n = bg_put(bg->line, n, " drawn on the ");
-	n = bg_put_size(bg->line, n, w, h);
-	n = bg_put(bg->line, n, " screen (decoded in ");
-	n = bg_put_u32(bg->line, n, bg->decode_ms);
-	n = bg_put(bg->line, n, " ms, scaled in ");
-	n = bg_put_u32(bg->line, n, (uint32_t)((ctx->time_ns - bg->t_scale) / 1000000));
-	n = bg_put(bg->line, n, " ms)");
-	ctx->log(bg->line, n);
+	printf("background: %s %ux%u drawn on the %ux%u screen (decoded in %u ms, scaled in %u ms)",
+	    bg->name, bg->sw, bg->sh, w, h, bg->decode_ms,
+	    (uint32_t)((ctx->time_ns - bg->t_scale) / 1000000));
 	bg->state = BG_IDLE;
 	return BG_IDLE_MS;
 }

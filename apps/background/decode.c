@@ -2,64 +2,19 @@
  * decode.c: the wallpaper decoder.  stb_image.h (Debian's libstb-dev, read
  * from /usr/include/stb, never copied here) does the work, compiled into the
  * app freestanding: only PNG and JPEG, from memory, no stdio, no HDR, no
- * threads.  Its malloc/realloc/free are the app's ctx->calloc/ctx->free; its
- * few libc needs come from shim/ and sdk/fomos_rt.c.
+ * threads.  Its malloc, realloc, free and the few other libc functions it
+ * calls are the SDK's C runtime's (sdk/libfomos), malloc over ctx->calloc.
  */
 #include "decode.h"
 
-#include <stddef.h>
-#include <stdlib.h>	/* shim/: what stb_image.h sees, too */
-#include <string.h>
-
-/* The context of the call that is decoding: stb's allocator hooks take no
- * argument, and an app runs one call at a time. */
-static struct fomos_ctx *bg_decode_ctx;
-
-/* Each block starts with its size, so that realloc knows how much to copy;
- * 16 bytes keep the block 16-byte aligned as calloc's are. */
-#define BG_HEADER 16
-
-void *bg_malloc(size_t size)
-{
-	uint8_t *p;
-
-	if (size > (size_t)1 << 40)
-		return NULL;
-	p = bg_decode_ctx->calloc(1, size + BG_HEADER);
-	if (!p)
-		return NULL;
-	*(uint64_t *)p = size;
-	return p + BG_HEADER;
-}
-
-void bg_free(void *ptr)
-{
-	if (ptr)
-		bg_decode_ctx->free((uint8_t *)ptr - BG_HEADER);
-}
-
-void *bg_realloc(void *ptr, size_t size)
-{
-	uint64_t old;
-	void *p;
-
-	if (!ptr)
-		return bg_malloc(size);
-	old = *(uint64_t *)((uint8_t *)ptr - BG_HEADER);
-	p = bg_malloc(size);
-	if (!p)
-		return NULL;	/* like realloc: the old block stays valid */
-	memcpy(p, ptr, old < size ? old : size);
-	bg_free(ptr);
-	return p;
-}
+#include <stdio.h>
 
 /* An stb_image invariant broke: a bug, not bad input (bad input makes it
  * return NULL).  Say which and stop this app; the kernel reports the fault. */
 static void bg_assert_failed(const char *what)
 {
-	fomos_log(bg_decode_ctx, "background: stb_image assertion failed:");
-	fomos_log(bg_decode_ctx, what);
+	puts("background: stb_image assertion failed:");
+	puts(what);
 	__builtin_trap();
 }
 
@@ -71,9 +26,6 @@ static void bg_assert_failed(const char *what)
 #define STBI_NO_THREAD_LOCALS
 #define STBI_MAX_DIMENSIONS BG_DECODE_MAX_SIDE
 #define STBI_ASSERT(x) ((x) ? (void)0 : bg_assert_failed(#x))
-#define STBI_MALLOC(size) bg_malloc(size)
-#define STBI_REALLOC(ptr, size) bg_realloc(ptr, size)
-#define STBI_FREE(ptr) bg_free(ptr)
 #define STB_IMAGE_STATIC
 #define STB_IMAGE_IMPLEMENTATION
 
@@ -131,8 +83,8 @@ static int bg_jpeg_tables_ok(const uint8_t *data, uint64_t len)
 	return 1;
 }
 
-uint32_t *bg_decode(struct fomos_ctx *ctx, const uint8_t *data, uint64_t len,
-    uint32_t *width, uint32_t *height, const char **why)
+uint32_t *bg_decode(const uint8_t *data, uint64_t len, uint32_t *width, uint32_t *height,
+    const char **why)
 {
 	int w, h, channels;
 	uint8_t *rgba;
@@ -147,7 +99,6 @@ uint32_t *bg_decode(struct fomos_ctx *ctx, const uint8_t *data, uint64_t len,
 		*why = "a JPEG Huffman table of over 256 codes";
 		return NULL;
 	}
-	bg_decode_ctx = ctx;
 	rgba = stbi_load_from_memory(data, (int)len, &w, &h, &channels, 4);
 	if (!rgba) {
 		*why = stbi_failure_reason();
@@ -165,10 +116,4 @@ uint32_t *bg_decode(struct fomos_ctx *ctx, const uint8_t *data, uint64_t len,
 	*width = (uint32_t)w;
 	*height = (uint32_t)h;
 	return px;
-}
-
-void bg_decode_free(struct fomos_ctx *ctx, uint32_t *pixels)
-{
-	bg_decode_ctx = ctx;
-	stbi_image_free(pixels);
 }

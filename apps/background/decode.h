@@ -1,6 +1,6 @@
 /*
  * decode.h: a PNG or JPEG file in memory to 0xFFRRGGBB pixels, with
- * stb_image (Debian's libstb-dev) and the app's own allocator.
+ * stb_image (Debian's libstb-dev) and the C runtime's malloc.
  */
 #ifndef BG_DECODE_H
 #define BG_DECODE_H
@@ -12,12 +12,9 @@
 #define BG_DECODE_MAX_SIDE 8192
 
 /* Decodes `len` bytes; the pixels (width * height, opaque, row-major) come
- * from ctx->calloc and go back with ctx->free.  NULL if the file is not a
- * PNG or JPEG we can read, or memory ran out: *why then says why. */
-uint32_t *bg_decode(struct fomos_ctx *ctx, const uint8_t *data, uint64_t len,
-    uint32_t *width, uint32_t *height, const char **why);
-
-/* Gives back what bg_decode returned. */
-void bg_decode_free(struct fomos_ctx *ctx, uint32_t *pixels);
+ * from malloc and go back with free.  NULL if the file is not a PNG or JPEG
+ * we can read, or memory ran out: *why then says why. */
+uint32_t *bg_decode(const uint8_t *data, uint64_t len, uint32_t *width, uint32_t *height,
+    const char **why);
 
 #endif

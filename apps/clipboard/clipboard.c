@@ -15,11 +15,8 @@
  * The text is bytes, kept as given (no NUL added); what they mean is the
  * apps' business (the console puts UTF-8 there).
  */
-#include <stddef.h>
+#include <string.h>
 #include <fomos.h>
-
-/* From sdk/fomos_rt.c, linked into every app. */
-void *memcpy(void *dst, const void *src, size_t n);
 
 #define CLIP_MAX	(64 * 1024)
 #define CLIP_IDLE_MS	1000	/* nothing to do between calls: the services wake no one */

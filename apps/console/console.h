@@ -5,7 +5,8 @@
  *   text.c   the text grid: output, scrollback, the line being edited, drawing
  *   edit.c   line editing, history, and the serial line's VT100 bytes
  *   svc.c    other apps' services: the clipboard (Ctrl-Shift-C/V), `notify`
- *   font.c   the PSF1/PSF2 font embedded by font_data.S (apps/notify uses it too)
+ *
+ * It writes with the C runtime's built-in font (sdk/libfomos, fomos_draw.h).
  *
  * Everything lives in one struct con, allocated from ctx->calloc at the
  * first call (the app stack is small; nothing big goes on it).
@@ -14,11 +15,10 @@
 #define CONSOLE_H
 
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 #include <fomos.h>
-
-/* From sdk/fomos_rt.c, linked into every app. */
-void *memcpy(void *dst, const void *src, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
+#include <fomos_draw.h>
 
 #define CON_COLS_MAX	240		/* cells a ring line holds */
 #define CON_ROWS_MAX	120
@@ -57,7 +57,8 @@ int memcmp(const void *a, const void *b, size_t n);
 #define CON_GRIP_RGB	0xff8898a8u
 
 /* A cell of the ring: the glyph index, and LINE_INPUT for the prompt and
- * what was typed (drawn brighter).  Fonts have at most 0x7fff glyphs. */
+ * what was typed (drawn brighter).  Fonts have at most 0x7fff glyphs
+ * (FOMOS_FONT_GLYPHS_MAX). */
 #define LINE_INPUT	0x8000u
 #define LINE_GLYPH	0x7fffu
 
@@ -67,16 +68,6 @@ int memcmp(const void *a, const void *b, size_t n);
 #define CELL_CURSOR	(1u << 17)
 #define CELL_FOCUS	(1u << 18)	/* the cursor of a focused window: a solid block */
 #define CELL_NONE	0xffffffffu	/* shown[]: nothing drawn there yet */
-
-#define FONT_NONE	0xffffu
-
-struct con_font {
-	const uint8_t *glyphs;
-	uint32_t count, width, height;
-	uint32_t row_bytes, glyph_bytes;
-	uint16_t fallback;		/* '?' when the font lacks a character */
-	uint16_t map[0x10000];		/* codepoint -> glyph, FONT_NONE if none */
-};
 
 /* Keys that edit the line, from the keyboard or from VT100 sequences. */
 enum con_key {
@@ -90,7 +81,7 @@ enum con_drag { DRAG_NONE, DRAG_MOVE, DRAG_RESIZE, DRAG_OTHER, DRAG_DONE };
 
 struct con {
 	int started;
-	struct con_font font;
+	const struct fomos_font *font;	/* the runtime's built-in one */
 
 	/* The window as placed (x..rows), and as the pointer wants it. */
 	int32_t x, y;
@@ -153,17 +144,12 @@ struct con {
 	char answer[CON_ANSWER_MAX];
 };
 
-/* font.c */
-int font_load(struct con_font *f, const uint8_t *data, uint64_t len);
-uint32_t font_glyph(const struct con_font *f, uint32_t cp);
-void draw_glyph(struct fomos_ctx *ctx, const struct con_font *f, int32_t x, int32_t y,
-    uint32_t glyph, uint32_t fg, uint32_t bg);
-
 /* text.c */
 void text_init(struct con *c);
 void text_write(struct fomos_ctx *ctx, struct con *c, const char *s, uint32_t n);
 void text_puts(struct fomos_ctx *ctx, struct con *c, const char *s);
 void text_note(struct fomos_ctx *ctx, struct con *c, const char *s);
+void text_printf(struct fomos_ctx *ctx, struct con *c, const char *fmt, ...) FOMOS_PRINTF(3, 4);
 void text_clear(struct fomos_ctx *ctx, struct con *c);
 void text_edit_show(struct con *c);
 void text_scroll(struct con *c, int32_t lines);
@@ -188,6 +174,5 @@ void svc_notify(struct fomos_ctx *ctx, struct con *c, const char *text, uint32_t
 
 /* main.c */
 void con_run(struct fomos_ctx *ctx, struct con *c, const char *line, uint32_t len);
-uint32_t fmt_i64(char *out, int64_t v);
 
 #endif

@@ -47,19 +47,14 @@ static void serial_cp(struct fomos_ctx *ctx, struct con *c, uint32_t cp)
 
 static void serial_str(struct fomos_ctx *ctx, struct con *c, const char *s)
 {
-	uint32_t n = 0;
-
-	while (s[n])
-		n++;
-	serial_put(ctx, c, s, n);
+	serial_put(ctx, c, s, (uint32_t)strlen(s));
 }
 
 /* Rewrites the serial copy of the line and puts its cursor back. */
 static void serial_line(struct fomos_ctx *ctx, struct con *c)
 {
 	uint32_t i, back = c->len - c->cur;
-	char num[12];
-	int n = 0;
+	char num[16];
 
 	serial_str(ctx, c, "\r> ");
 	for (i = 0; i < c->len; i++)
@@ -67,12 +62,8 @@ static void serial_line(struct fomos_ctx *ctx, struct con *c)
 	serial_str(ctx, c, "\x1b[K");
 	if (!back)
 		return;
-	num[n++] = 'D';
-	for (; back; back /= 10)
-		num[n++] = (char)('0' + back % 10);
-	serial_str(ctx, c, "\x1b[");
-	while (n--)
-		serial_put(ctx, c, &num[n], 1);
+	snprintf(num, sizeof(num), "\x1b[%uD", back);
+	serial_str(ctx, c, num);
 }
 
 void edit_prompt(struct fomos_ctx *ctx, struct con *c)

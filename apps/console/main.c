@@ -12,55 +12,26 @@
  */
 #include "console.h"
 
-extern const uint8_t con_font_psf[], con_font_psf_end[];
-
 #define CON_START_X	40
 #define CON_START_Y	40
 #define CON_IDLE_MS	10	/* how often an idle console looks for input */
 #define CON_DRAG_MS	5
 
-uint32_t fmt_i64(char *out, int64_t v)
-{
-	char d[24];
-	uint32_t n = 0, k = 0;
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-
-	if (v < 0)
-		out[n++] = '-';
-	do
-		d[k++] = (char)('0' + u % 10);
-	while ((u /= 10) && k < sizeof(d));
-	while (k)
-		out[n++] = d[--k];
-	return n;
-}
-
-static uint32_t fmt_str(char *out, const char *s)
-{
-	uint32_t n = 0;
-
-	while (s[n]) {
-		out[n] = s[n];
-		n++;
-	}
-	return n;
-}
-
 static uint32_t win_width(const struct con *c, uint32_t cols)
 {
-	return 2 * CON_BORDER + 2 * CON_PAD + cols * c->font.width;
+	return 2 * CON_BORDER + 2 * CON_PAD + cols * c->font->width;
 }
 
 static uint32_t win_height(const struct con *c, uint32_t rows)
 {
-	return 2 * CON_BORDER + CON_TITLE_H(&c->font) + 2 * CON_PAD + rows * c->font.height;
+	return 2 * CON_BORDER + CON_TITLE_H(c->font) + 2 * CON_PAD + rows * c->font->height;
 }
 
 /* The most cells that fit on the screen (and in the ring's lines). */
 static uint32_t cols_max(const struct fomos_ctx *ctx, const struct con *c)
 {
 	uint32_t n = (ctx->screen_width > win_width(c, 0) ?
-	    ctx->screen_width - win_width(c, 0) : 0) / c->font.width;
+	    ctx->screen_width - win_width(c, 0) : 0) / c->font->width;
 
 	n = n < CON_COLS_MAX ? n : CON_COLS_MAX;
 	return n > CON_COLS_MIN ? n : CON_COLS_MIN;
@@ -69,7 +40,7 @@ static uint32_t cols_max(const struct fomos_ctx *ctx, const struct con *c)
 static uint32_t rows_max(const struct fomos_ctx *ctx, const struct con *c)
 {
 	uint32_t n = (ctx->screen_height > win_height(c, 0) ?
-	    ctx->screen_height - win_height(c, 0) : 0) / c->font.height;
+	    ctx->screen_height - win_height(c, 0) : 0) / c->font->height;
 
 	n = n < CON_ROWS_MAX ? n : CON_ROWS_MAX;
 	return n > CON_ROWS_MIN ? n : CON_ROWS_MIN;
@@ -77,24 +48,19 @@ static uint32_t rows_max(const struct fomos_ctx *ctx, const struct con *c)
 
 static void fill(struct fomos_ctx *ctx, int32_t x, int32_t y, int32_t w, int32_t h, uint32_t rgb)
 {
-	int32_t i, j;
-
-	if (!ctx->fb.pixels)
-		return;
-	for (j = y < 0 ? 0 : y; j < y + h && j < (int32_t)ctx->fb.height; j++)
-		for (i = x < 0 ? 0 : x; i < x + w && i < (int32_t)ctx->fb.width; i++)
-			ctx->fb.pixels[(uint64_t)j * ctx->fb.stride + i] = rgb;
+	fomos_fill(&ctx->fb, x, y, w, h, rgb);
 }
 
 /* The border, title bar and resize grip; full: the margins too (a new
  * surface starts transparent).  Damages what it drew. */
 static void frame_draw(struct fomos_ctx *ctx, struct con *c, int full)
 {
-	const struct con_font *f = &c->font;
+	const struct fomos_font *f = c->font;
 	int32_t w = (int32_t)c->width, h = (int32_t)c->height, th = (int32_t)CON_TITLE_H(f);
 	uint32_t bg = c->focused ? CON_TITLE_ON : CON_TITLE_OFF;
-	uint32_t fg = c->focused ? CON_TEXT_ON : CON_TEXT_OFF, n, i;
+	uint32_t fg = c->focused ? CON_TEXT_ON : CON_TEXT_OFF, i;
 	char title[48];
+	int n;
 	int32_t x, k;
 
 	if (full) {
@@ -115,11 +81,9 @@ static void frame_draw(struct fomos_ctx *ctx, struct con *c, int full)
 				fill(ctx, w - 2 - (int32_t)i, h - 2 - (k - 1 - (int32_t)i), 1, 1, CON_GRIP_RGB);
 	}
 	fill(ctx, CON_BORDER, CON_BORDER, w - 2 * CON_BORDER, th, bg);
-	n = fmt_str(title, "console (pid ");
-	n += fmt_i64(title + n, (int64_t)ctx->pid);
-	title[n++] = ')';
-	for (i = 0, x = CON_BORDER + 6; i < n && x + (int32_t)f->width <= w - 2 * CON_BORDER; i++) {
-		draw_glyph(ctx, f, x, CON_BORDER + 2, font_glyph(f, (uint8_t)title[i]), fg, bg);
+	n = snprintf(title, sizeof(title), "console (pid %llu)", (unsigned long long)ctx->pid);
+	for (i = 0, x = CON_BORDER + 6; (int)i < n && x + (int32_t)f->width <= w - 2 * CON_BORDER; i++) {
+		fomos_draw_glyph(&ctx->fb, f, x, CON_BORDER + 2, fomos_font_glyph(f, (uint8_t)title[i]), fg, bg);
 		x += f->width;
 	}
 	if (full)
@@ -156,20 +120,10 @@ static int place(struct fomos_ctx *ctx, struct con *c)
 static void report(struct fomos_ctx *ctx, struct con *c)
 {
 	char line[96];
-	uint32_t n = fmt_str(line, "console: window at ");
+	int n = snprintf(line, sizeof(line), "console: window at %d,%d, %ux%u cells of %ux%u", c->x, c->y,
+	    c->cols, c->rows, c->font->width, c->font->height);
 
-	n += fmt_i64(line + n, c->x);
-	line[n++] = ',';
-	n += fmt_i64(line + n, c->y);
-	n += fmt_str(line + n, ", ");
-	n += fmt_i64(line + n, c->cols);
-	line[n++] = 'x';
-	n += fmt_i64(line + n, c->rows);
-	n += fmt_str(line + n, " cells of ");
-	n += fmt_i64(line + n, c->font.width);
-	line[n++] = 'x';
-	n += fmt_i64(line + n, c->font.height);
-	ctx->log(line, n);
+	ctx->log(line, (uint32_t)n);
 }
 
 static int init(struct fomos_ctx *ctx, struct con *c)
@@ -180,8 +134,9 @@ static int init(struct fomos_ctx *ctx, struct con *c)
 		fomos_log(ctx, "console: needs a kernel with windows (context version 2)");
 		return -1;
 	}
-	if (font_load(&c->font, con_font_psf, (uint64_t)(con_font_psf_end - con_font_psf)) < 0) {
-		fomos_log(ctx, "console: the embedded font is no valid PSF1 or PSF2 font");
+	c->font = fomos_font_builtin();
+	if (!c->font) {
+		fomos_log(ctx, "console: no memory for the font");
 		return -1;
 	}
 	/* 80x25 at (40, 40), or what fits of it on a small screen. */
@@ -218,7 +173,7 @@ static void press(struct fomos_ctx *ctx, struct con *c, int32_t px, int32_t py)
 	if (lx < 0 || ly < 0 || lx >= (int32_t)c->width || ly >= (int32_t)c->height)
 		return;
 	ctx->raise();
-	if (ly < CON_BORDER + (int32_t)CON_TITLE_H(&c->font)) {
+	if (ly < CON_BORDER + (int32_t)CON_TITLE_H(c->font)) {
 		c->drag = DRAG_MOVE;
 		c->grab_x = lx, c->grab_y = ly;
 	} else if (lx >= (int32_t)c->width - CON_GRIP && ly >= (int32_t)c->height - CON_GRIP) {
@@ -239,11 +194,11 @@ static void drag_to(struct fomos_ctx *ctx, struct con *c, int32_t px, int32_t py
 		/* Some of the title bar stays on the screen, to drag it back. */
 		c->want_x = clamp(px - c->grab_x, 48 - (int32_t)c->width, (int32_t)ctx->screen_width - 48);
 		c->want_y = clamp(py - c->grab_y, 0,
-		    (int32_t)ctx->screen_height - (int32_t)CON_TITLE_H(&c->font));
+		    (int32_t)ctx->screen_height - (int32_t)CON_TITLE_H(c->font));
 	} else if (c->drag == DRAG_RESIZE) {
-		c->want_cols = (uint32_t)clamp((int32_t)c->grab_cols + (px - c->grab_x) / (int32_t)c->font.width,
+		c->want_cols = (uint32_t)clamp((int32_t)c->grab_cols + (px - c->grab_x) / (int32_t)c->font->width,
 		    CON_COLS_MIN, (int32_t)cols_max(ctx, c));
-		c->want_rows = (uint32_t)clamp((int32_t)c->grab_rows + (py - c->grab_y) / (int32_t)c->font.height,
+		c->want_rows = (uint32_t)clamp((int32_t)c->grab_rows + (py - c->grab_y) / (int32_t)c->font->height,
 		    CON_ROWS_MIN, (int32_t)rows_max(ctx, c));
 	}
 }
@@ -386,7 +341,6 @@ static int word_is(const char *line, uint32_t len, const char *word)
 static void run_system(struct fomos_ctx *ctx, struct con *c, const char *line, uint32_t len)
 {
 	uint32_t n = 0;
-	char num[24];
 	int64_t r;
 
 	/* The echo goes out before anything the kernel logs while it works. */
@@ -395,9 +349,7 @@ static void run_system(struct fomos_ctx *ctx, struct con *c, const char *line, u
 
 	/* Unknown and not allowed come with an answer that says so. */
 	if (r < 0 && r != FOMOS_E_NOTFOUND && r != FOMOS_E_PERM) {
-		text_puts(ctx, c, "console: the system refused the command (error ");
-		text_write(ctx, c, num, fmt_i64(num, r));
-		text_puts(ctx, c, ")\n");
+		text_printf(ctx, c, "console: the system refused the command (error %lld)\n", (long long)r);
 		return;
 	}
 	while (n < CON_ANSWER_MAX - 1 && c->answer[n] && (r < 0 || n < (uint64_t)r))
@@ -410,9 +362,7 @@ static void run_system(struct fomos_ctx *ctx, struct con *c, const char *line, u
 	if (n && c->answer[n - 1] != '\n')
 		text_write(ctx, c, "\n", 1);
 	if (r >= CON_ANSWER_MAX) {
-		text_puts(ctx, c, "console: the answer was cut; it had ");
-		text_write(ctx, c, num, fmt_i64(num, r));
-		text_puts(ctx, c, " bytes\n");
+		text_printf(ctx, c, "console: the answer was cut; it had %lld bytes\n", (long long)r);
 	}
 }
 

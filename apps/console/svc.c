@@ -46,15 +46,12 @@ static int64_t svc_call(struct fomos_ctx *ctx, int32_t *handle, const char *name
 static void svc_clip_failed(struct fomos_ctx *ctx, struct con *c, int64_t r)
 {
 	char msg[48];
-	uint32_t n;
 
 	if (r == FOMOS_E_NOTFOUND || r == FOMOS_E_GONE) {
 		edit_note(ctx, c, "no clipboard service\n");
 		return;
 	}
-	memcpy(msg, "clipboard: error ", 17);
-	n = 17 + fmt_i64(msg + 17, r);
-	memcpy(msg + n, "\n", 2);
+	snprintf(msg, sizeof(msg), "clipboard: error %lld\n", (long long)r);
 	edit_note(ctx, c, msg);
 }
 
@@ -78,7 +75,7 @@ static uint32_t svc_copy_text(struct con *c)
 
 void svc_copy(struct fomos_ctx *ctx, struct con *c)
 {
-	uint32_t n = svc_copy_text(c), k;
+	uint32_t n = svc_copy_text(c);
 	char msg[64];
 	int64_t r;
 
@@ -91,9 +88,7 @@ void svc_copy(struct fomos_ctx *ctx, struct con *c)
 		svc_clip_failed(ctx, c, r);
 		return;
 	}
-	memcpy(msg, "copied ", 7);
-	k = 7 + fmt_i64(msg + 7, r);
-	memcpy(msg + k, " bytes to the clipboard\n", 25);	/* its NUL too */
+	snprintf(msg, sizeof(msg), "copied %lld bytes to the clipboard\n", (long long)r);
 	edit_note(ctx, c, msg);
 }
 
@@ -125,7 +120,6 @@ void svc_paste(struct fomos_ctx *ctx, struct con *c)
 /* The `notify TEXT` command: its answer is output like any command's. */
 void svc_notify(struct fomos_ctx *ctx, struct con *c, const char *text, uint32_t len)
 {
-	char num[24];
 	int64_t r;
 
 	/* The echo goes out before what notify logs while it shows the text
@@ -137,8 +131,6 @@ void svc_notify(struct fomos_ctx *ctx, struct con *c, const char *text, uint32_t
 	} else if (r == FOMOS_E_BUSY) {
 		text_puts(ctx, c, "notify: too many messages waiting; try again later\n");
 	} else if (r < 0) {
-		text_puts(ctx, c, "notify: error ");
-		text_write(ctx, c, num, fmt_i64(num, r));
-		text_puts(ctx, c, "\n");
+		text_printf(ctx, c, "notify: error %lld\n", (long long)r);
 	}
 }

@@ -16,7 +16,7 @@ static uint16_t *line_at(struct con *c, uint64_t n)
 
 static void line_clear(struct con *c, uint64_t n)
 {
-	uint16_t *l = line_at(c, n), blank = (uint16_t)font_glyph(&c->font, ' ');
+	uint16_t *l = line_at(c, n), blank = (uint16_t)fomos_font_glyph(c->font, ' ');
 	uint32_t i;
 
 	for (i = 0; i < CON_COLS_MAX; i++)
@@ -46,7 +46,7 @@ static void put_cp(struct con *c, uint32_t cp)
 		return;		/* CR and other controls: answers are plain lines */
 	if (c->col >= c->cols)
 		newline(c);
-	line_at(c, c->total - 1)[c->col++] = (uint16_t)font_glyph(&c->font, cp);
+	line_at(c, c->total - 1)[c->col++] = (uint16_t)fomos_font_glyph(c->font, cp);
 }
 
 void text_init(struct con *c)
@@ -151,11 +151,19 @@ void text_write(struct fomos_ctx *ctx, struct con *c, const char *s, uint32_t n)
 
 void text_puts(struct fomos_ctx *ctx, struct con *c, const char *s)
 {
-	uint32_t n = 0;
+	text_write(ctx, c, s, (uint32_t)strlen(s));
+}
 
-	while (s[n])
-		n++;
-	text_write(ctx, c, s, n);
+void text_printf(struct fomos_ctx *ctx, struct con *c, const char *fmt, ...)
+{
+	char s[128];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(s, sizeof(s), fmt, ap);
+	va_end(ap);
+	text_write(ctx, c, s, n < (int)sizeof(s) ? (uint32_t)n : sizeof(s) - 1);
 }
 
 /* The console's own words (^C, what the clipboard did): shown and sent
@@ -189,7 +197,7 @@ void text_edit_show(struct con *c)
 	for (i = 0; i < n; i++) {
 		uint32_t cp = i < 2 ? (uint32_t)"> "[i] : c->buf[i - 2];
 
-		line_at(c, c->edit_line + i / cols)[i % cols] = (uint16_t)(font_glyph(&c->font, cp) | LINE_INPUT);
+		line_at(c, c->edit_line + i / cols)[i % cols] = (uint16_t)(fomos_font_glyph(c->font, cp) | LINE_INPUT);
 	}
 	c->col = n % cols;
 	c->cursor_line = c->edit_line + pos / cols;
@@ -219,29 +227,19 @@ void text_scroll(struct con *c, int32_t lines)
 static void draw_cell(struct fomos_ctx *ctx, struct con *c, uint32_t r, uint32_t col, uint32_t cell,
     uint32_t blank)
 {
-	const struct con_font *f = &c->font;
+	const struct fomos_font *f = c->font;
 	int32_t x = CON_TEXT_X + col * f->width, y = CON_TEXT_Y(f) + r * f->height;
-	uint32_t fg = cell & CELL_INPUT ? CON_FG_INPUT : CON_FG, bg = CON_BG, i;
+	uint32_t fg = cell & CELL_INPUT ? CON_FG_INPUT : CON_FG, bg = CON_BG;
 
 	if ((cell & (CELL_CURSOR | CELL_FOCUS)) == (CELL_CURSOR | CELL_FOCUS))
 		fg = CON_BG, bg = CON_CURSOR;
-	if (cell == blank && ctx->fb.pixels && x + f->width <= ctx->fb.width &&
-	    y + f->height <= ctx->fb.height) {
-		uint32_t *p = ctx->fb.pixels + (uint64_t)y * ctx->fb.stride + x, j;
-
-		for (i = 0; i < f->height; i++, p += ctx->fb.stride)
-			for (j = 0; j < f->width; j++)
-				p[j] = bg;
-	} else {
-		draw_glyph(ctx, f, x, y, CELL_GLYPH(cell), fg, bg);
-	}
-	if ((cell & (CELL_CURSOR | CELL_FOCUS)) == CELL_CURSOR && ctx->fb.pixels) {
-		/* Unfocused: an underline, so the window still shows where typing goes. */
-		uint32_t *p = ctx->fb.pixels + (uint64_t)(y + f->height - 2) * ctx->fb.stride + x;
-
-		for (i = 0; i < f->width; i++)
-			p[i] = p[i + ctx->fb.stride] = CON_CURSOR;
-	}
+	if (cell == blank)
+		fomos_fill(&ctx->fb, x, y, (int32_t)f->width, (int32_t)f->height, bg);
+	else
+		fomos_draw_glyph(&ctx->fb, f, x, y, CELL_GLYPH(cell), fg, bg);
+	/* Unfocused: an underline, so the window still shows where typing goes. */
+	if ((cell & (CELL_CURSOR | CELL_FOCUS)) == CELL_CURSOR)
+		fomos_fill(&ctx->fb, x, y + (int32_t)f->height - 2, (int32_t)f->width, 2, CON_CURSOR);
 }
 
 /* Redraws the cells that changed and damages the rectangle around them. */
@@ -249,7 +247,7 @@ void text_draw(struct fomos_ctx *ctx, struct con *c)
 {
 	uint64_t avail = c->total < CON_LINES ? c->total : CON_LINES;
 	int64_t top = (int64_t)c->total - c->rows - c->scroll;
-	uint32_t blank = font_glyph(&c->font, ' '), r, col;
+	uint32_t blank = fomos_font_glyph(c->font, ' '), r, col;
 	uint32_t x0 = c->cols, y0 = c->rows, x1 = 0, y1 = 0, drawn = 0;
 
 	if (!c->text_dirty)
@@ -283,6 +281,6 @@ void text_draw(struct fomos_ctx *ctx, struct con *c)
 	if (r < c->rows)
 		c->text_dirty = 1;	/* the rest at the next call */
 	if (x1 > x0)
-		ctx->damage(CON_TEXT_X + x0 * c->font.width, CON_TEXT_Y(&c->font) + y0 * c->font.height,
-		    (x1 - x0) * c->font.width, (y1 - y0) * c->font.height);
+		ctx->damage(CON_TEXT_X + x0 * c->font->width, CON_TEXT_Y(c->font) + y0 * c->font->height,
+		    (x1 - x0) * c->font->width, (y1 - y0) * c->font->height);
 }

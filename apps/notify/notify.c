@@ -24,9 +24,9 @@
  * which reads the clock (up to NOTIFY_IDLE_MS later): a message may stay a
  * little longer than asked, never shorter.
  */
-#include "../console/console.h"		/* the console's font reader, font.c */
-
-extern const uint8_t con_font_psf[], con_font_psf_end[];
+#include <stdio.h>
+#include <fomos.h>
+#include <fomos_draw.h>		/* the runtime's built-in font, the console's too */
 
 #define NOTE_TEXT	200		/* bytes of one message; more are cut */
 #define NOTE_SHOWN	4		/* boxes on the screen at once */
@@ -63,10 +63,10 @@ struct notify {
 	int dirty;			/* what is shown changed: place and draw again */
 	uint32_t count;			/* notes[0..count), oldest first */
 	struct note notes[NOTE_QUEUE];
-	struct con_font font;		/* read by the console's font.c */
+	const struct fomos_font *font;	/* the runtime's built-in one */
 };
 
-static uint32_t note_width(const struct con_font *f)
+static uint32_t note_width(const struct fomos_font *f)
 {
 	return 2 * (NOTE_BORDER + NOTE_PAD) + NOTE_COLS * f->width;
 }
@@ -92,7 +92,7 @@ static uint32_t note_wrap(const struct note *n, uint32_t pos, uint32_t *end)
 	return lim;
 }
 
-static uint32_t note_height(const struct con_font *f, const struct note *n)
+static uint32_t note_height(const struct fomos_font *f, const struct note *n)
 {
 	uint32_t pos = 0, end, lines = 0;
 
@@ -103,42 +103,28 @@ static uint32_t note_height(const struct con_font *f, const struct note *n)
 	return 2 * (NOTE_BORDER + NOTE_PAD) + lines * f->height;
 }
 
-static void fill(struct fomos_ctx *ctx, uint32_t x, uint32_t y, uint32_t w, uint32_t h, uint32_t rgb)
-{
-	uint32_t i, j;
-
-	for (j = y; j < y + h && j < ctx->fb.height; j++)
-		for (i = x; i < x + w && i < ctx->fb.width; i++)
-			ctx->fb.pixels[(uint64_t)j * ctx->fb.stride + i] = rgb;
-}
-
 /* One box, its top edge at y of the window. */
-static void note_draw(struct fomos_ctx *ctx, const struct con_font *f, const struct note *n, uint32_t y)
+static void note_draw(struct fomos_ctx *ctx, const struct fomos_font *f, const struct note *n, uint32_t y)
 {
 	uint32_t w = note_width(f), h = note_height(f, n), pos = 0, next, end, i;
 	int32_t tx = NOTE_BORDER + NOTE_PAD, ty = (int32_t)(y + NOTE_BORDER + NOTE_PAD);
 
-	fill(ctx, 0, y, w, h, NOTE_FRAME);
-	fill(ctx, NOTE_BORDER, y + NOTE_BORDER, w - 2 * NOTE_BORDER, h - 2 * NOTE_BORDER, NOTE_BG);
+	fomos_fill(&ctx->fb, 0, (int32_t)y, (int32_t)w, (int32_t)h, NOTE_FRAME);
+	fomos_fill(&ctx->fb, NOTE_BORDER, (int32_t)(y + NOTE_BORDER), (int32_t)(w - 2 * NOTE_BORDER),
+	    (int32_t)(h - 2 * NOTE_BORDER), NOTE_BG);
 	do {
 		next = note_wrap(n, pos, &end);
 		for (i = pos; i < end; i++)
-			draw_glyph(ctx, f, tx + (int32_t)((i - pos) * f->width), ty,
-			    font_glyph(f, (uint8_t)n->text[i]), NOTE_FG, NOTE_BG);
+			fomos_draw_glyph(&ctx->fb, f, tx + (int32_t)((i - pos) * f->width), ty,
+			    fomos_font_glyph(f, (uint8_t)n->text[i]), NOTE_FG, NOTE_BG);
 		ty += (int32_t)f->height;
 		pos = next;
 	} while (pos < n->len);
 }
 
-static void note_log(struct fomos_ctx *ctx, const struct note *n)
+static void note_log(const struct note *n)
 {
-	char line[8 + NOTE_TEXT];
-	uint32_t i;
-
-	memcpy(line, "notify: ", 8);
-	for (i = 0; i < n->len; i++)
-		line[8 + i] = n->text[i];
-	ctx->log(line, 8 + n->len);
+	printf("notify: %.*s", (int)n->len, n->text);
 }
 
 /* Places the window over the boxes of the shown notes (or off the screen
@@ -146,7 +132,7 @@ static void note_log(struct fomos_ctx *ctx, const struct note *n)
  * draw again than to track. */
 static void notify_refresh(struct fomos_ctx *ctx, struct notify *s)
 {
-	const struct con_font *f = &s->font;
+	const struct fomos_font *f = s->font;
 	uint32_t shown = s->count < NOTE_SHOWN ? s->count : NOTE_SHOWN;
 	uint32_t w = note_width(f), h = 0, y, i;
 	int32_t x = ctx->screen_width > w + NOTE_MARGIN ? (int32_t)(ctx->screen_width - w - NOTE_MARGIN) : 0;
@@ -163,7 +149,7 @@ static void notify_refresh(struct fomos_ctx *ctx, struct notify *s)
 	for (i = 0, y = 0; i < shown; y += note_height(f, &s->notes[i]), i++) {
 		note_draw(ctx, f, &s->notes[i], y);
 		if (!s->notes[i].logged)
-			note_log(ctx, &s->notes[i]);
+			note_log(&s->notes[i]);
 		s->notes[i].logged = 1;
 	}
 	ctx->damage(0, 0, w, h);
@@ -250,13 +236,14 @@ static int notify_init(struct fomos_ctx *ctx, struct notify *s)
 		fomos_log(ctx, "notify: needs services (context version 4) and a surface");
 		return -1;
 	}
-	if (font_load(&s->font, con_font_psf, (uint64_t)(con_font_psf_end - con_font_psf)) < 0) {
-		fomos_log(ctx, "notify: the embedded font is no valid PSF1 or PSF2 font");
+	s->font = fomos_font_builtin();
+	if (!s->font) {
+		fomos_log(ctx, "notify: no memory for the font");
 		return -1;
 	}
 	/* Out of sight until there is something to show, and small: the
 	 * whole-screen surface an app starts with would be memory for nothing. */
-	if (ctx->window((int32_t)ctx->screen_width, 0, note_width(&s->font), 1, NOTIFY_FLAGS) < 0) {
+	if (ctx->window((int32_t)ctx->screen_width, 0, note_width(s->font), 1, NOTIFY_FLAGS) < 0) {
 		fomos_log(ctx, "notify: cannot make its window");
 		return -1;
 	}

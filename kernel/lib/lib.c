@@ -2,6 +2,8 @@
  * memcpy and friends.  clang emits calls to memcpy/memset for struct copies
  * and zeroing even in freestanding code, so these must exist.  rep movsb /
  * stosb are fast on every CPU with ERMS and short enough to read at a glance.
+ * The string functions are the apps' C runtime's, sdk/libfomos/string.c,
+ * which build.ninja compiles into the kernel too.
  */
 #include "lib.h"
 
@@ -48,41 +50,5 @@ int memcmp(const void *a, const void *b, size_t n)
 	for (; n; n--, x++, y++)
 		if (*x != *y)
 			return *x - *y;
-	return 0;
-}
-
-size_t strlen(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-size_t strnlen(const char *s, size_t max)
-{
-	size_t n = 0;
-
-	while (n < max && s[n])
-		n++;
-	return n;
-}
-
-int strcmp(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return (uint8_t)*a - (uint8_t)*b;
-}
-
-int strncmp(const char *a, const char *b, size_t n)
-{
-	for (; n; n--, a++, b++) {
-		if (*a != *b)
-			return (uint8_t)*a - (uint8_t)*b;
-		if (!*a)
-			return 0;
-	}
 	return 0;
 }

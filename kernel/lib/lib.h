@@ -1,8 +1,9 @@
 /*
- * The few C library functions the kernel has.  They keep their standard
- * names because clang emits calls to memcpy/memset by itself, and because the
- * pure modules (fmt, cfg, pmm, heap, ...) are also compiled against the host's
- * libc for the unit tests.
+ * The few C library functions the kernel has: mem* in lib.c, the str* ones
+ * from the apps' C runtime (sdk/libfomos/string.c).  They keep their
+ * standard names because clang emits calls to memcpy/memset by itself, and
+ * because the pure modules (fmt, cfg, pmm, heap, ...) are also compiled
+ * against the host's libc for the unit tests.
  */
 #ifndef LIB_H
 #define LIB_H

@@ -19,7 +19,8 @@
  *
  * Two builds of this file: bigmem.app (48 MiB) and bigmem64.app (64 MiB;
  * give it quota=80M, the heap's headers need a little more than 64 MiB). */
-#include "applib.h"
+#include <stdio.h>
+#include <fomos.h>
 
 #ifndef BIGMEM_MIB
 #define BIGMEM_MIB	48
@@ -85,7 +86,6 @@ static uint32_t bigmem_step(struct bigmem *b)
 int FOMOS_CALL start(struct fomos_ctx *ctx)
 {
 	struct bigmem *b = fomos_state(ctx, sizeof(*b));
-	struct line l = { .len = 0 };
 
 	if (!b)
 		return -1;
@@ -94,41 +94,22 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 			uint64_t *c = ctx->calloc(1, CHUNK_MIB << 20);
 
 			if (!c) {
-				line_str(&l, "bigmem: out of memory after ");
-				line_u64(&l, b->allocated);
-				line_str(&l, " MiB (give it a bigger quota)");
-				line_send(ctx, &l);
+				printf("bigmem: out of memory after %u MiB (give it a bigger quota)", b->allocated);
 				return -1;
 			}
 			bigmem_fill(c, b->allocated);
 			b->chunk[b->allocated++] = c;
 		}
 		if (b->allocated == CHUNKS) {
-			line_str(&l, "bigmem: allocated ");
-			line_u64(&l, BIGMEM_MIB);
-			line_str(&l, " MiB in ");
-			line_u64(&l, PAGES);
-			line_str(&l, " pages");
-			line_send(ctx, &l);
+			printf("bigmem: allocated %u MiB in %u pages", (uint32_t)BIGMEM_MIB, (uint32_t)PAGES);
 		}
 		return 0;
 	}
 	if (bigmem_step(b) && !b->bad++) {
-		line_str(&l, "bigmem: page ");
-		line_u64(&l, b->bad_page);
-		line_str(&l, " held g=");
-		line_u64(&l, b->bad_value);
-		line_str(&l, ", not ");
-		line_u64(&l, b->g - 1);
-		line_send(ctx, &l);
+		printf("bigmem: page %lu held g=%lu, not %lu", b->bad_page, b->bad_value, b->g - 1);
 	}
 	if (b->g % 10 == 0) {
-		line_str(&l, "bigmem: g=");
-		line_u64(&l, b->g);
-		line_str(&l, " pages=");
-		line_u64(&l, PAGES);
-		line_str(&l, b->bad ? " consistent=no" : " consistent=yes");
-		line_send(ctx, &l);
+		printf("bigmem: g=%lu pages=%u consistent=%s", b->g, (uint32_t)PAGES, b->bad ? "no" : "yes");
 	}
 	return 20;
 }

@@ -4,7 +4,9 @@
  * that a request is still pending in the call that queued it, counts its
  * runs in keep.txt (which it leaves behind), and tries paths that must be
  * refused before anything is queued. */
-#include "applib.h"
+#include <stdio.h>
+#include <string.h>
+#include <fomos.h>
 
 struct fileapp {
 	struct fomos_file req;
@@ -15,38 +17,20 @@ struct fileapp {
 
 static const char text[] = "hello from fomos\n";
 
-static uint32_t slen(const char *s)
+static void say(const char *what, int64_t v)
 {
-	uint32_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-static void say(struct fomos_ctx *ctx, const char *what, int64_t v)
-{
-	struct line l = { .len = 0 };
-
-	line_str(&l, "fileapp: ");
-	line_str(&l, what);
-	line_str(&l, v < 0 ? " -" : " ");
-	line_u64(&l, (uint64_t)(v < 0 ? -v : v));
-	line_send(ctx, &l);
+	printf("fileapp: %s %ld", what, v);
 }
 
 /* The buffer as text, newlines as '|', in one log line. */
-static void say_text(struct fomos_ctx *ctx, const char *what, const char *t, uint64_t n)
+static void say_text(const char *what, const char *t, uint64_t n)
 {
-	struct line l = { .len = 0 };
+	char shown[128];
+	uint64_t i;
 
-	line_str(&l, "fileapp: ");
-	line_str(&l, what);
-	line_str(&l, " '");
-	for (uint64_t i = 0; i < n && l.len < sizeof(l.buf) - 1; i++)
-		l.buf[l.len++] = t[i] == '\n' ? '|' : t[i];
-	line_str(&l, "'");
-	line_send(ctx, &l);
+	for (i = 0; i < n && i < sizeof(shown); i++)
+		shown[i] = t[i] == '\n' ? '|' : t[i];
+	printf("fileapp: %s '%.*s'", what, (int)i, shown);
 }
 
 static int queue(struct fomos_ctx *ctx, struct fileapp *s, uint32_t op, const char *path,
@@ -55,11 +39,10 @@ static int queue(struct fomos_ctx *ctx, struct fileapp *s, uint32_t op, const ch
 	int32_t r;
 
 	if (data)
-		for (uint64_t i = 0; i < len; i++)
-			s->buf[i] = ((const char *)data)[i];
+		memcpy(s->buf, data, len);
 	r = fomos_file_start(ctx, &s->req, op, path, s->buf, offset, len);
 	if (r != 0) {
-		say(ctx, "queue refused", r);
+		say("queue refused", r);
 		return 0;
 	}
 	if (s->req.status == FOMOS_PENDING)
@@ -82,7 +65,7 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 	case 0:
 		for (uint32_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 			if (fomos_file_start(ctx, &s->req, FOMOS_FILE_SIZE, bad[i], 0, 0, 0) == FOMOS_E_PATH)
-				say_text(ctx, "refused path", bad[i], slen(bad[i]));
+				say_text("refused path", bad[i], strlen(bad[i]));
 		queue(ctx, s, FOMOS_FILE_READ, "keep.txt", 0, 0, 1);
 		if (!fomos_file_done(&s->req))
 			fomos_log(ctx, "fileapp: pending in the call that queued it");
@@ -90,7 +73,7 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 	case 1: {
 		char n = st == 0 && s->req.done == 1 ? s->buf[0] : '0';
 
-		say(ctx, "run", n - '0' + 1);
+		say("run", n - '0' + 1);
 		n = (char)(n + 1 > '9' ? '1' : n + 1);
 		queue(ctx, s, FOMOS_FILE_REPLACE, "keep.txt", &n, 0, 1);
 		return 0;
@@ -99,44 +82,44 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 		queue(ctx, s, FOMOS_FILE_REPLACE, "notes/hello.txt", text, 0, sizeof(text) - 1);
 		return 0;
 	case 3:
-		say(ctx, "replace", st);
+		say("replace", st);
 		queue(ctx, s, FOMOS_FILE_WRITE, "notes/hello.txt", "FOMOS", 6, 5);
 		return 0;
 	case 4:
-		say(ctx, "write", st);
+		say("write", st);
 		queue(ctx, s, FOMOS_FILE_READ, "notes/hello.txt", 0, 0, sizeof(s->buf));
 		return 0;
 	case 5:
-		say_text(ctx, "read", s->buf, st == 0 ? s->req.done : 0);
+		say_text("read", s->buf, st == 0 ? s->req.done : 0);
 		queue(ctx, s, FOMOS_FILE_SIZE, "notes/hello.txt", 0, 0, 0);
 		return 0;
 	case 6:
-		say(ctx, "size", st == 0 ? (int64_t)s->req.done : st);
+		say("size", st == 0 ? (int64_t)s->req.done : st);
 		queue(ctx, s, FOMOS_FILE_LIST, "", 0, 0, sizeof(s->buf));
 		return 0;
 	case 7:
-		say_text(ctx, "list", s->buf, st == 0 ? s->req.done : 0);
+		say_text("list", s->buf, st == 0 ? s->req.done : 0);
 		queue(ctx, s, FOMOS_FILE_LIST, "notes", 0, 0, 4);	/* too small */
 		return 0;
 	case 8:
-		say(ctx, "small list", st);
+		say("small list", st);
 		queue(ctx, s, FOMOS_FILE_DELETE, "notes", 0, 0, 0);	/* not empty */
 		return 0;
 	case 9:
-		say(ctx, "delete full folder", st);
+		say("delete full folder", st);
 		queue(ctx, s, FOMOS_FILE_DELETE, "notes/hello.txt", 0, 0, 0);
 		return 0;
 	case 10:
-		say(ctx, "delete", st);
+		say("delete", st);
 		queue(ctx, s, FOMOS_FILE_READ, "notes/hello.txt", 0, 0, 8);
 		return 0;
 	case 11:
-		say(ctx, "read deleted", st);
+		say("read deleted", st);
 		queue(ctx, s, FOMOS_FILE_DELETE, "notes", 0, 0, 0);
 		return 0;
 	case 12:
-		say(ctx, "delete folder", st);
-		say(ctx, "queued pending", s->queued);
+		say("delete folder", st);
+		say("queued pending", s->queued);
 		return -1;
 	}
 	return -1;

@@ -4,7 +4,8 @@
  * every byte, then writes big2.bin as one 8 MiB request.  Filling and
  * checking the buffer go 256 KiB per call, well inside the app's budget.
  * Its lines: "filebig: PHASE at T ms ..." (T: ctx->time_ns in ms). */
-#include "applib.h"
+#include <stdio.h>
+#include <fomos.h>
 
 #define MIB		(1ull << 20)
 #define TOTAL		(8 * MIB)
@@ -29,24 +30,10 @@ static uint8_t pattern(uint64_t i)
 
 static void say(struct fomos_ctx *ctx, const char *what, const char *more, int64_t v)
 {
-	struct line l = { .len = 0 };
-
-	line_str(&l, "filebig: ");
-	line_str(&l, what);
-	line_str(&l, " at ");
-	line_u64(&l, ctx->time_ns / 1000000);
-	line_str(&l, " ms");
-	if (more) {
-		line_str(&l, " ");
-		line_str(&l, more);
-		line_str(&l, " ");
-		if (v < 0) {
-			line_str(&l, "-");
-			v = -v;
-		}
-		line_u64(&l, (uint64_t)v);
-	}
-	line_send(ctx, &l);
+	if (more)
+		printf("filebig: %s at %lu ms %s %ld", what, ctx->time_ns / 1000000, more, v);
+	else
+		printf("filebig: %s at %lu ms", what, ctx->time_ns / 1000000);
 }
 
 /* Queues n requests of TOTAL / n bytes each. */

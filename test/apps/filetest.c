@@ -10,7 +10,9 @@
  * and a request whose very struct lie in the app's surface, which the app
  * then shrinks: the kernel must not write into pages that are gone.
  * Every line starts "filetest: "; the last one is "filetest: done". */
-#include "applib.h"
+#include <stdio.h>
+#include <string.h>
+#include <fomos.h>
 
 #define BUF_BYTES	(128u * 1024)
 
@@ -78,38 +80,28 @@ static uint8_t pattern(uint32_t k, uint64_t i)
 	return k ? (uint8_t)(i * 31 + k * 7 + (i >> 9)) : 0;
 }
 
-static void say_num(struct line *l, int64_t v)
-{
-	if (v < 0) {
-		line_str(l, "-");
-		v = -v;
-	}
-	line_u64(l, (uint64_t)v);
-}
+#define QUOTED_MAX	128
 
-/* s shown in '...', anything unprintable as '?', UTF-8 bytes as they are. */
-static void say_quoted(struct line *l, const char *s, uint64_t n)
+/* s[0..n) shown in '...' in out (QUOTED_MAX bytes): anything unprintable
+ * as '?', UTF-8 bytes as they are. */
+static const char *quoted(char *out, const char *s, uint64_t n)
 {
-	line_str(l, "'");
-	for (uint64_t i = 0; i < n && s[i] && l->len < sizeof(l->buf) - 2; i++) {
+	uint64_t i, k = 0;
+
+	out[k++] = '\'';
+	for (i = 0; i < n && s[i] && k < QUOTED_MAX - 2; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		l->buf[l->len++] = c == '\n' ? '|' : (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+		out[k++] = c == '\n' ? '|' : (c < 0x20 || c == 0x7f) ? '?' : (char)c;
 	}
-	line_str(l, "'");
+	out[k++] = '\'';
+	out[k] = 0;
+	return out;
 }
 
-static void say_result(struct fomos_ctx *ctx, const char *what, uint32_t i, int64_t r)
+static void say_result(const char *what, uint32_t i, int64_t r)
 {
-	struct line l = { .len = 0 };
-
-	line_str(&l, "filetest: ");
-	line_str(&l, what);
-	line_str(&l, " ");
-	line_u64(&l, i);
-	line_str(&l, " -> ");
-	say_num(&l, r);
-	line_send(ctx, &l);
+	printf("filetest: %s %u -> %ld", what, i, r);
 }
 
 /* Call 1: everything here must be refused by ctx->file itself. */
@@ -126,20 +118,10 @@ static void refusals(struct fomos_ctx *ctx, struct filetest *s)
 	uint32_t i;
 
 	for (i = 0; i < ESCAPES; i++) {
-		struct line l = { .len = 0 };
-		const char *p = escapes[i];
-		uint32_t n = 0;
+		char q[QUOTED_MAX];
 
-		r = fomos_file_start(ctx, &s->req, FOMOS_FILE_WRITE, p, s->payload, 0, 4);
-		line_str(&l, "filetest: escape ");
-		line_u64(&l, i);
-		line_str(&l, " ");
-		while (p[n])
-			n++;
-		say_quoted(&l, p, n);
-		line_str(&l, " -> ");
-		say_num(&l, r);
-		line_send(ctx, &l);
+		r = fomos_file_start(ctx, &s->req, FOMOS_FILE_WRITE, escapes[i], s->payload, 0, 4);
+		printf("filetest: escape %u %s -> %d", i, quoted(q, escapes[i], strlen(escapes[i])), r);
 	}
 	/* A path with no NUL in its 128 bytes: the helper would refuse it
 	 * itself, so this goes to ctx->file directly. */
@@ -149,7 +131,7 @@ static void refusals(struct fomos_ctx *ctx, struct filetest *s)
 	s->req.buf = s->payload;
 	s->req.offset = 0;
 	s->req.len = 4;
-	say_result(ctx, "escape-unterminated", 0, ctx->file(&s->req));
+	say_result("escape-unterminated", 0, ctx->file(&s->req));
 
 	for (i = 0; i < sizeof(wild_names) / sizeof(wild_names[0]); i++) {
 		struct fomos_file *req = &s->req;
@@ -176,15 +158,7 @@ static void refusals(struct fomos_ctx *ctx, struct filetest *s)
 			/* Not touched from here: the app would fault itself. */
 			r = ctx->file(req);
 		}
-		{
-			struct line l = { .len = 0 };
-
-			line_str(&l, "filetest: wild ");
-			line_str(&l, wild_names[i]);
-			line_str(&l, " -> ");
-			say_num(&l, r);
-			line_send(ctx, &l);
-		}
+		printf("filetest: wild %s -> %d", wild_names[i], r);
 	}
 }
 
@@ -201,48 +175,38 @@ static void queue_step(struct fomos_ctx *ctx, struct filetest *s)
 			s->buf[i] = 0xEE;
 	r = fomos_file_start(ctx, &s->req, st->op, st->path, s->buf, st->offset, st->len);
 	if (r != 0) {
-		say_result(ctx, "step refused", s->step, r);
+		say_result("step refused", s->step, r);
 		s->req.status = (int32_t)r;	/* not pending: the next call reports it */
 	}
 }
 
-static void finish_step(struct fomos_ctx *ctx, struct filetest *s)
+static void finish_step(struct filetest *s)
 {
 	const struct step *st = &script[s->step - 1];
-	struct line l = { .len = 0 };
 	int32_t status = s->req.status;
 	uint64_t done = s->req.done;
+	char verdict[32] = "", q[QUOTED_MAX];
 
-	line_str(&l, "filetest: step ");
-	line_u64(&l, s->step);
-	line_str(&l, " -> ");
-	say_num(&l, status);
-	line_str(&l, " done ");
-	line_u64(&l, done);
 	if (status == 0 && (st->check == CHECK_DATA || st->check == CHECK_ZERO)) {
 		uint64_t i;
 
 		for (i = 0; i < done; i++)
 			if (s->buf[i] != pattern(st->check == CHECK_ZERO ? 0 : st->k, st->offset + i))
 				break;
-		if (i < done) {
-			line_str(&l, " BAD at ");
-			line_u64(&l, i);
-		} else if (done < BUF_BYTES && s->buf[done] != 0xEE) {
-			line_str(&l, " BAD past the end");
-		} else {
-			line_str(&l, " ok");
-		}
+		if (i < done)
+			snprintf(verdict, sizeof(verdict), " BAD at %lu", i);
+		else if (done < BUF_BYTES && s->buf[done] != 0xEE)
+			strcpy(verdict, " BAD past the end");
+		else
+			strcpy(verdict, " ok");
 	}
-	line_send(ctx, &l);
+	printf("filetest: step %u -> %d done %lu%s", s->step, status, done, verdict);
 	/* A listing, one line per entry: "filetest: entry 'name'" */
 	if (status == 0 && st->check == CHECK_LOG) {
 		for (uint64_t i = 0, from = 0; i < done; i++) {
 			if (s->buf[i] != '\n')
 				continue;
-			line_str(&l, "filetest: entry ");
-			say_quoted(&l, (const char *)s->buf + from, i - from);
-			line_send(ctx, &l);
+			printf("filetest: entry %s", quoted(q, (const char *)s->buf + from, i - from));
 			from = i + 1;
 		}
 	}
@@ -265,20 +229,20 @@ static int surface_part(struct fomos_ctx *ctx, struct filetest *s)
 			return 0;
 		}
 		r = fomos_file_start(ctx, &s->req, FOMOS_FILE_READ, F2, px + (1u << 20), 0, 65536);
-		say_result(ctx, "surface read queued", 0, r);
+		say_result("surface read queued", 0, r);
 		inside = (struct fomos_file *)(void *)(px + (2u << 20));
 		r = fomos_file_start(ctx, inside, FOMOS_FILE_READ, F1, s->buf, 0, 3000);
-		say_result(ctx, "request in surface queued", 0, r);
+		say_result("request in surface queued", 0, r);
 		/* The same call gives the surface back: both are still pending. */
 		r = ctx->window(0, 0, 16, 16, 0);
-		say_result(ctx, "surface shrunk", 0, r);
+		say_result("surface shrunk", 0, r);
 		return 0;
 	case 1:
 		if (!fomos_file_done(&s->req)) {
 			s->phase = 1;
 			return 0;
 		}
-		say_result(ctx, "surface read", 0, s->req.status);
+		say_result("surface read", 0, s->req.status);
 		/* One more ordinary request: the service still works. */
 		fomos_file_start(ctx, &s->req, FOMOS_FILE_SIZE, F1, 0, 0, 0);
 		return 0;
@@ -287,7 +251,7 @@ static int surface_part(struct fomos_ctx *ctx, struct filetest *s)
 			s->phase = 2;
 			return 0;
 		}
-		say_result(ctx, "size after", 0, s->req.status == 0 ? (int64_t)s->req.done : s->req.status);
+		say_result("size after", 0, s->req.status == 0 ? (int64_t)s->req.done : s->req.status);
 		return 0;
 	}
 	fomos_log(ctx, "filetest: done");
@@ -313,7 +277,7 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 	if (s->step <= SCRIPT_LEN) {
 		if (!fomos_file_done(&s->req))
 			return 0;
-		finish_step(ctx, s);
+		finish_step(s);
 		if (++s->step <= SCRIPT_LEN)
 			queue_step(ctx, s);
 		return 0;

@@ -15,9 +15,9 @@
 static char buf[256];
 static struct fomos_file req;
 
-static void said(struct fomos_ctx *ctx, const char *what, int64_t v)
+static void said(const char *what, int64_t v)
 {
-	log_answer(ctx, "hostile", what, v);
+	log_answer("hostile", what, v);
 }
 
 static int32_t file_with(struct fomos_ctx *ctx, uint32_t op, void *b, uint64_t len)
@@ -47,12 +47,12 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 	case 9: ctx->term_write(unmapped, 1); break;
 	case 10: ctx->free((void *)(KERNEL + 0x1010)); break;
 	case 20:
-		said(ctx, "file request in the kernel", ctx->file((struct fomos_file *)KERNEL));
-		said(ctx, "file request wrapping", ctx->file((struct fomos_file *)(WRAP + 0xc0)));
-		said(ctx, "read into a wrapping buffer", file_with(ctx, FOMOS_FILE_READ, buf, WRAP));
-		said(ctx, "read into the kernel", file_with(ctx, FOMOS_FILE_READ, (void *)KERNEL, 64));
-		said(ctx, "write from the kernel", file_with(ctx, FOMOS_FILE_WRITE, (void *)KERNEL, 64));
-		said(ctx, "list into unmapped memory", file_with(ctx, FOMOS_FILE_LIST, unmapped, 64));
+		said("file request in the kernel", ctx->file((struct fomos_file *)KERNEL));
+		said("file request wrapping", ctx->file((struct fomos_file *)(WRAP + 0xc0)));
+		said("read into a wrapping buffer", file_with(ctx, FOMOS_FILE_READ, buf, WRAP));
+		said("read into the kernel", file_with(ctx, FOMOS_FILE_READ, (void *)KERNEL, 64));
+		said("write from the kernel", file_with(ctx, FOMOS_FILE_WRITE, (void *)KERNEL, 64));
+		said("list into unmapped memory", file_with(ctx, FOMOS_FILE_LIST, unmapped, 64));
 		fomos_log(ctx, "hostile: still running");
 		return -1;
 	}

@@ -2,7 +2,8 @@
  * reports once the line has been quiet for half a second.  Each event is
  * seen exactly once: a gap (the ring overran while it was not called) or a
  * repeat would show in the totals. */
-#include "applib.h"
+#include <stdio.h>
+#include <fomos.h>
 
 struct inputcount {
 	uint64_t seen, events, presses, releases, last_ns, reported, lost;
@@ -13,7 +14,6 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 {
 	struct inputcount *c = fomos_state(ctx, sizeof(*c));
 	const struct fomos_event *e;
-	struct line l = { .len = 0 };
 
 	if (!c)
 		return -1;
@@ -31,19 +31,8 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 	}
 	if (c->events != c->reported && ctx->time_ns - c->last_ns > 500000000ull) {
 		c->reported = c->events;
-		line_str(&l, "inputcount: events=");
-		line_u64(&l, c->events);
-		line_str(&l, " presses=");
-		line_u64(&l, c->presses);
-		line_str(&l, " releases=");
-		line_u64(&l, c->releases);
-		line_str(&l, " text=");
-		line_u64(&l, c->text);
-		line_str(&l, " lost=");
-		line_u64(&l, c->lost);
-		line_str(&l, " count=");
-		line_u64(&l, ctx->input->event_count);
-		line_send(ctx, &l);
+		printf("inputcount: events=%lu presses=%lu releases=%lu text=%lu lost=%lu count=%lu",
+		    c->events, c->presses, c->releases, c->text, c->lost, ctx->input->event_count);
 	}
 	return 0;
 }

@@ -9,6 +9,7 @@
  * and nothing else: the kernel, and the counter beside it (slot 0, the
  * first app /fomos/init starts), go on.
  */
+#include <string.h>
 #include "applib.h"
 
 #define KERNEL		0x4000000ull			/* the kernel's image (build.ninja's link base) */
@@ -21,18 +22,14 @@ struct state {
 	char buf[64];
 };
 
-static void say(struct fomos_ctx *ctx, const char *what, int64_t v)
+static void say(const char *what, int64_t v)
 {
-	log_answer(ctx, "intruder", what, v);
+	log_answer("intruder", what, v);
 }
 
 static int64_t sys(struct fomos_ctx *ctx, const char *cmd, char *out, uint32_t cap)
 {
-	uint32_t n = 0;
-
-	while (cmd[n])
-		n++;
-	return ctx->system(cmd, n, out, cap);
+	return ctx->system(cmd, (uint32_t)strlen(cmd), out, cap);
 }
 
 int FOMOS_CALL start(struct fomos_ctx *ctx)
@@ -47,9 +44,9 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 	if (s->calls == 1)
 		fomos_log(ctx, "intruder: attacking");
 	switch (ATTACK) {
-	case 1: v = *(volatile uint64_t *)(HOME0_STACK); say(ctx, "read", (int64_t)v); break;
+	case 1: v = *(volatile uint64_t *)(HOME0_STACK); say("read", (int64_t)v); break;
 	case 2: *(volatile uint64_t *)(HOME0_STACK) = 0x5a5a5a5a; break;
-	case 3: v = *(volatile uint64_t *)KERNEL; say(ctx, "read", (int64_t)v); break;
+	case 3: v = *(volatile uint64_t *)KERNEL; say("read", (int64_t)v); break;
 	case 4: *(volatile uint64_t *)(KERNEL + 0x100000) = 1; break;
 	case 5: __asm__ volatile("cli"); break;
 	case 6: __asm__ volatile("hlt"); break;
@@ -106,14 +103,14 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 		}
 		return 10;
 	case 19: /* no admin: the machine and other apps are not its to touch */
-		say(ctx, "shutdown", sys(ctx, "shutdown", answer, sizeof(answer)));
+		say("shutdown", sys(ctx, "shutdown", answer, sizeof(answer)));
 		fomos_log(ctx, answer);
-		say(ctx, "kill 1", sys(ctx, "kill 1", answer, sizeof(answer)));
+		say("kill 1", sys(ctx, "kill 1", answer, sizeof(answer)));
 		fomos_log(ctx, answer);
-		say(ctx, "run hello", sys(ctx, "run hello", answer, sizeof(answer)));
-		say(ctx, "ps", sys(ctx, "ps", answer, sizeof(answer)) > 0);
-		say(ctx, "window 8192x8192", ctx->window(0, 0, 8192, 8192, 0));
-		say(ctx, "window 2048x2048", ctx->window(0, 0, 2048, 2048, 0));
+		say("run hello", sys(ctx, "run hello", answer, sizeof(answer)));
+		say("ps", sys(ctx, "ps", answer, sizeof(answer)) > 0);
+		say("window 8192x8192", ctx->window(0, 0, 8192, 8192, 0));
+		say("window 2048x2048", ctx->window(0, 0, 2048, 2048, 0));
 		return -1;
 	case 20:	/* the disk: 64 KiB with disk=16K */
 		if (s->calls == 1) {
@@ -121,12 +118,12 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 			s->req.path[0] = 'b';
 			s->req.buf = (void *)(uintptr_t)ctx->fb.pixels;
 			s->req.len = 64 << 10;
-			say(ctx, "queued", ctx->file(&s->req));
+			say("queued", ctx->file(&s->req));
 			return 1;
 		}
 		if (s->req.status == FOMOS_PENDING)
 			return 1;
-		say(ctx, "write 64 KiB", s->req.status);
+		say("write 64 KiB", s->req.status);
 		return -1;
 	case 21:	/* a service storm: the budget holds */
 		for (;;)

@@ -8,7 +8,8 @@
  * window shows again where it was, with what it drew before.  Every 5th
  * call it logs "keeper: n=N x=X chain=OK|BROKEN time=T".  A clock that went
  * back is logged as such. */
-#include "applib.h"
+#include <stdio.h>
+#include <fomos.h>
 
 struct link {
 	struct link *next;
@@ -36,7 +37,6 @@ static int keeper_chain_ok(const struct keeper *k)
 int FOMOS_CALL start(struct fomos_ctx *ctx)
 {
 	struct keeper *k = fomos_state(ctx, sizeof(*k));
-	struct line l = { .len = 0 };
 	uint32_t x, y;
 
 	if (!k)
@@ -63,9 +63,7 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 		}
 	}
 	if (ctx->time_ns < k->last_time) {
-		line_str(&l, "keeper: the clock went back");
-		line_send(ctx, &l);
-		l.len = 0;
+		puts("keeper: the clock went back");
 	}
 	k->last_time = ctx->time_ns;
 	k->n++;
@@ -74,14 +72,8 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 		k->x = 200;
 	ctx->window(k->x, 150, 160, 100, FOMOS_WIN_OPAQUE);
 	if (k->n % 5 == 0) {
-		line_str(&l, "keeper: n=");
-		line_u64(&l, k->n);
-		line_str(&l, " x=");
-		line_u64(&l, (uint64_t)k->x);
-		line_str(&l, keeper_chain_ok(k) ? " chain=OK" : " chain=BROKEN");
-		line_str(&l, " time=");
-		line_u64(&l, ctx->time_ns);
-		line_send(ctx, &l);
+		printf("keeper: n=%lu x=%d chain=%s time=%lu", k->n, k->x,
+		    keeper_chain_ok(k) ? "OK" : "BROKEN", ctx->time_ns);
 	}
 	return 100;
 }

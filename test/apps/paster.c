@@ -5,8 +5,9 @@
  * it shows one message and logs what show() answered ("paster: notified N").
  * A service that is not there yet costs nothing: the kernel wakes us when
  * it appears. */
-#include <stddef.h>
-#include "applib.h"
+#include <stdio.h>
+#include <string.h>
+#include <fomos.h>
 
 /* From sdk/fomos_rt.c, linked into every app. */
 void *memcpy(void *dst, const void *src, size_t n);
@@ -30,22 +31,12 @@ struct paster {
 	char buf[PASTER_SHOWN];		/* get() writes here */
 };
 
-static void line_i64(struct line *l, int64_t v)
-{
-	if (v < 0)
-		line_str(l, "-");
-	line_u64(l, v < 0 ? -(uint64_t)v : (uint64_t)v);
-}
-
 static void paster_set(struct fomos_ctx *ctx, struct paster *p)
 {
 	static const char hello[] = "hello from paster";
-	struct line l = { .len = 0 };
 	int64_t r = fomos_call(ctx, &p->clip, CLIP_SET, (uint64_t)(uintptr_t)hello, sizeof(hello) - 1, 0, 0);
 
-	line_str(&l, "paster: set ");
-	line_i64(&l, r);
-	line_send(ctx, &l);
+	printf("paster: set %ld", r);
 	p->set = 1;
 }
 
@@ -55,7 +46,7 @@ static void paster_get(struct fomos_ctx *ctx, struct paster *p)
 {
 	int64_t r = fomos_call(ctx, &p->clip, CLIP_GET, (uint64_t)(uintptr_t)p->buf, sizeof(p->buf), 0, 0);
 	uint32_t n = r < 0 ? 0 : r < PASTER_SHOWN ? (uint32_t)r : PASTER_SHOWN, i;
-	struct line l = { .len = 0 };
+	char shown[PASTER_SHOWN];
 
 	if (p->seen && r == p->result && n == p->len && !memcmp(p->text, p->buf, n))
 		return;
@@ -64,30 +55,24 @@ static void paster_get(struct fomos_ctx *ctx, struct paster *p)
 	p->len = n;
 	memcpy(p->text, p->buf, n);
 	if (r < 0) {
-		line_str(&l, "paster: get ");
-		line_i64(&l, r);
-	} else {
-		line_str(&l, "paster: clipboard is '");
-		for (i = 0; i < n; i++) {	/* one log line: plain ASCII */
-			uint8_t b = (uint8_t)p->text[i];
-
-			l.buf[l.len++] = b < 0x20 || b >= 0x7f ? '?' : (char)b;
-		}
-		line_str(&l, "'");
+		printf("paster: get %ld", r);
+		return;
 	}
-	line_send(ctx, &l);
+	for (i = 0; i < n; i++) {	/* one log line: plain ASCII */
+		uint8_t b = (uint8_t)p->text[i];
+
+		shown[i] = b < 0x20 || b >= 0x7f ? '?' : (char)b;
+	}
+	printf("paster: clipboard is '%.*s'", (int)n, shown);
 }
 
 static void paster_notify(struct fomos_ctx *ctx, struct paster *p)
 {
 	static const char msg[] = "paster says hi";
-	struct line l = { .len = 0 };
 	int64_t r = fomos_call(ctx, &p->notify, NOTIFY_SHOW, (uint64_t)(uintptr_t)msg, sizeof(msg) - 1,
 	    5000, 0);
 
-	line_str(&l, "paster: notified ");
-	line_i64(&l, r);
-	line_send(ctx, &l);
+	printf("paster: notified %ld", r);
 	p->notified = 1;
 }
 

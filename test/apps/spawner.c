@@ -4,7 +4,11 @@
  * latest one is listed and `mem` how much kernel heap is in use, before and
  * after: ended apps must be freed, not pile up.
  */
-#include "applib.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fomos.h>
 
 #define SPAWNS	300
 
@@ -17,57 +21,34 @@ struct spawner {
 /* "kernel heap N KiB used" in mem's answer. */
 static uint64_t heap_kib(struct fomos_ctx *ctx, struct spawner *s)
 {
-	static const char key[] = "kernel heap ";
-	uint64_t v = 0;
-	char *p = s->out;
+	const char *p;
 
 	ctx->system("mem", 3, s->out, sizeof(s->out));
-	for (; *p; p++) {
-		uint32_t i = 0;
-
-		while (key[i] && p[i] == key[i])
-			i++;
-		if (!key[i]) {
-			for (p += i; *p >= '0' && *p <= '9'; p++)
-				v = v * 10 + (uint64_t)(*p - '0');
-			return v;
-		}
-	}
-	return 0;
+	p = strstr(s->out, "kernel heap ");
+	return p ? strtoul(p + 12, NULL, 10) : 0;
 }
 
 /* The pid in "started quitter as pid N". */
 static uint64_t started_pid(const char *s)
 {
-	uint64_t v = 0;
-
-	while (*s && !(*s >= '0' && *s <= '9'))
+	while (*s && !isdigit((unsigned char)*s))
 		s++;
-	while (*s >= '0' && *s <= '9')
-		v = v * 10 + (uint64_t)(*s++ - '0');
-	return v;
+	return strtoul(s, NULL, 10);
 }
 
 /* A row of ps for that pid, in the state wanted. */
 static int ps_shows(const char *out, uint64_t pid, const char *state)
 {
-	struct line l = { .len = 0 };
+	char row[32];
+	size_t n = (size_t)snprintf(row, sizeof(row), "%lu quitter ", pid);
 	const char *p;
 
-	line_u64(&l, pid);
-	line_str(&l, " quitter ");
-	for (p = out; *p; p++) {
-		uint32_t i = 0, j;
+	for (p = out; (p = strstr(p, row)); p++) {
+		const char *q = p + n;
 
-		while (i < l.len && p[i] == l.buf[i])
-			i++;
-		if (i < l.len)
-			continue;
-		for (j = i; p[j] == ' '; j++)
-			;
-		for (i = 0; state[i] && p[j + i] == state[i]; i++)
-			;
-		if (!state[i])
+		while (*q == ' ')
+			q++;
+		if (strncmp(q, state, strlen(state)) == 0)
 			return 1;
 	}
 	return 0;
@@ -76,7 +57,6 @@ static int ps_shows(const char *out, uint64_t pid, const char *state)
 int FOMOS_CALL start(struct fomos_ctx *ctx)
 {
 	struct spawner *s = fomos_state(ctx, sizeof(*s));
-	struct line l = { .len = 0 };
 	int i;
 
 	if (!s)
@@ -89,20 +69,9 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 	/* One more call: the last ones run (and end) after this one returns. */
 	if (s->started < SPAWNS || !s->checking++)
 		return 0;
-	line_str(&l, "spawner: started ");
-	line_u64(&l, s->started);
-	line_str(&l, ", the last as pid ");
-	line_u64(&l, s->last_pid);
-	line_send(ctx, &l);
+	printf("spawner: started %u, the last as pid %lu", s->started, s->last_pid);
 	ctx->system("ps", 2, s->out, sizeof(s->out));
-	line_str(&l, "spawner: ps shows the latest ended: ");
-	line_str(&l, ps_shows(s->out, s->last_pid, "ended") ? "yes" : "no");
-	line_send(ctx, &l);
-	line_str(&l, "spawner: kernel heap before ");
-	line_u64(&l, s->heap_before);
-	line_str(&l, " KiB, after ");
-	line_u64(&l, heap_kib(ctx, s));
-	line_str(&l, " KiB");
-	line_send(ctx, &l);
+	printf("spawner: ps shows the latest ended: %s", ps_shows(s->out, s->last_pid, "ended") ? "yes" : "no");
+	printf("spawner: kernel heap before %lu KiB, after %lu KiB", s->heap_before, heap_kib(ctx, s));
 	return -1;
 }

@@ -33,14 +33,14 @@ static int64_t FOMOS_CALL back(struct fomos_ctx *ctx, uint64_t a, uint64_t b, ui
 
 static const struct fomos_fn back_fns[] __attribute__((unused)) = { { back, 0, 0 } };
 
-static void say(struct fomos_ctx *ctx, const char *what, int64_t v)
+static void say(const char *what, int64_t v)
 {
 #if defined(TOUCH)
-	log_answer(ctx, "svctouch", what, v);
+	log_answer("svctouch", what, v);
 #elif defined(SNAP)
-	log_answer(ctx, "svcsnap", what, v);
+	log_answer("svcsnap", what, v);
 #else
-	log_answer(ctx, "svccons", what, v);
+	log_answer("svccons", what, v);
 #endif
 }
 
@@ -54,11 +54,11 @@ static int steps(struct fomos_ctx *ctx, struct state *st)
 		return 60000;
 	r = ctx->call(st->calc, 7, 0, 0, 0, 0);		/* its region: home + 1.5 GiB */
 	home = (uint64_t)r - (3ull << 29);
-	say(ctx, "upper on the kernel's memory", ctx->call(st->calc, 1, 0x4000000, 16, 0, 0));
-	say(ctx, "upper on the provider's home", ctx->call(st->calc, 1, home + 0x1000, 16, 0, 0));
-	say(ctx, "sum past the end of its region", ctx->call(st->calc, 2, (uint64_t)r + (64u << 10) - 8, 16, 0, 0));
-	say(ctx, "still running, now reading the provider's code", 0);
-	say(ctx, "read", *(volatile uint64_t *)(uintptr_t)(home + 0x1000));
+	say("upper on the kernel's memory", ctx->call(st->calc, 1, 0x4000000, 16, 0, 0));
+	say("upper on the provider's home", ctx->call(st->calc, 1, home + 0x1000, 16, 0, 0));
+	say("sum past the end of its region", ctx->call(st->calc, 2, (uint64_t)r + (64u << 10) - 8, 16, 0, 0));
+	say("still running, now reading the provider's code", 0);
+	say("read", *(volatile uint64_t *)(uintptr_t)(home + 0x1000));
 	return -1;
 }
 #elif defined(SNAP)
@@ -70,11 +70,11 @@ static int steps(struct fomos_ctx *ctx, struct state *st)
 		return 60000;
 	r = fomos_call(ctx, &st->calc, 0, st->n, 1, 0, 0);
 	if (r < 0) {
-		say(ctx, "add", r);
+		say("add", r);
 		return 1000;
 	}
 	st->n = (uint64_t)r;
-	say(ctx, "n", (int64_t)st->n);
+	say("n", (int64_t)st->n);
 	return 200;
 }
 #else
@@ -86,75 +86,73 @@ static int steps(struct fomos_ctx *ctx, struct state *st)
 
 	switch (st->step) {
 	case 0:
-		say(ctx, "lookup nosuch", ctx->lookup("nosuch", 1));
-		say(ctx, "lookup BAD name", ctx->lookup("BAD name", 1));
-		say(ctx, "publish back", ctx->publish("back", 1, back_fns, 1));
+		say("lookup nosuch", ctx->lookup("nosuch", 1));
+		say("lookup BAD name", ctx->lookup("BAD name", 1));
+		say("publish back", ctx->publish("back", 1, back_fns, 1));
 		/* svcprov starts after it: not there yet.  A minute's yield,
 		 * which the kernel cuts short when calc is published. */
 		st->step++;
 		if (!fomos_service(ctx, &st->calc, "calc", 2)) {
-			say(ctx, "waiting for calc", 0);
+			say("waiting for calc", 0);
 			return 60000;
 		}
 		return 0;
 	case 1:
 		if (!fomos_service(ctx, &st->calc, "calc", 2))
 			return 60000;
-		say(ctx, "found calc", st->calc);
+		say("found calc", st->calc);
 		break;
 	case 2:
-		say(ctx, "lookup calc version 3", ctx->lookup("calc", 3));
-		say(ctx, "add 40 2", ctx->call(st->calc, 0, 40, 2, 0, 0));
-		say(ctx, "function 99", ctx->call(st->calc, 99, 0, 0, 0, 0));
-		say(ctx, "handle 77", ctx->call(77, 0, 0, 0, 0, 0));
+		say("lookup calc version 3", ctx->lookup("calc", 3));
+		say("add 40 2", ctx->call(st->calc, 0, 40, 2, 0, 0));
+		say("function 99", ctx->call(st->calc, 99, 0, 0, 0, 0));
+		say("handle 77", ctx->call(77, 0, 0, 0, 0, 0));
 		break;
 	case 3:
 		for (i = 0; i < 5; i++)
 			st->buf[i] = "hello"[i];
 		r = ctx->call(st->calc, 1, (uint64_t)(uintptr_t)st->buf, 5, 0, 0);
-		say(ctx, st->buf[0] == 'H' && st->buf[4] == 'O' ? "upper copied back HELLO" : "upper not copied back", r);
+		say(st->buf[0] == 'H' && st->buf[4] == 'O' ? "upper copied back HELLO" : "upper not copied back", r);
 		break;
 	case 4:
 		region = (const char *)(uintptr_t)ctx->call(st->calc, 7, 0, 0, 0, 0);
-		say(ctx, region[0] == 'r' && region[7] == 'f' ? "region says region from provider" :
+		say(region[0] == 'r' && region[7] == 'f' ? "region says region from provider" :
 		    "region unreadable", 0);
 		((char *)region)[100] = 3;	/* written by the consumer, summed by the provider */
 		((char *)region)[101] = 4;
-		say(ctx, "sum in the region", ctx->call(st->calc, 2, (uint64_t)(uintptr_t)region + 100, 2, 0, 0));
+		say("sum in the region", ctx->call(st->calc, 2, (uint64_t)(uintptr_t)region + 100, 2, 0, 0));
 		break;
 	case 5:
 		r = ctx->call(st->calc, 5, 0, 0, 0, 0);
-		say(ctx, r == (int64_t)ctx->pid ? "caller is me" : "caller is someone else", r);
-		say(ctx, "callback into me", ctx->call(st->calc, 8, 0, 0, 0, 0));
+		say(r == (int64_t)ctx->pid ? "caller is me" : "caller is someone else", r);
+		say("callback into me", ctx->call(st->calc, 8, 0, 0, 0, 0));
 		break;
 	case 6:
-		say(ctx, "crash", fomos_call(ctx, &st->calc, 3, 0, 0, 0, 0));
-		say(ctx, "add after the crash", ctx->call(st->calc ? st->calc : 1, 0, 1, 1, 0, 0));
+		say("crash", fomos_call(ctx, &st->calc, 3, 0, 0, 0, 0));
+		say("add after the crash", ctx->call(st->calc ? st->calc : 1, 0, 1, 1, 0, 0));
 		break;
 	case 7:
 		/* svcprov has `restart`: it comes back, and calc with it. */
 		if (!fomos_service(ctx, &st->calc, "calc", 2))
 			return 100;
-		say(ctx, "add after the restart", ctx->call(st->calc, 0, 1, 1, 0, 0));
-		say(ctx, "spin", fomos_call(ctx, &st->calc, 4, 0, 0, 0, 0));
+		say("add after the restart", ctx->call(st->calc, 0, 1, 1, 0, 0));
+		say("spin", fomos_call(ctx, &st->calc, 4, 0, 0, 0, 0));
 		break;
 	case 8:
 		if (!fomos_service(ctx, &st->calc, "calc", 2))
 			return 100;
 		st->provider = (uint64_t)ctx->call(st->calc, 6, 0, 0, 0, 0);
 		{
-			struct line l = { .len = 0 };
-			char answer[128];
+			char cmd[32], answer[128];
+			int n = snprintf(cmd, sizeof(cmd), "kill %lu", st->provider);
 
-			line_str(&l, "kill ");
-			line_u64(&l, st->provider);
-			r = ctx->system(l.buf, l.len, answer, sizeof(answer));
-			say(ctx, "kill the provider", r);
+			r = ctx->system(cmd, (uint32_t)n, answer, sizeof(answer));
+			say("kill the provider", r);
 		}
-		say(ctx, "add after the kill", ctx->call(st->calc, 0, 1, 1, 0, 0));
+		say("add after the kill", ctx->call(st->calc, 0, 1, 1, 0, 0));
 		break;
 	default:
-		say(ctx, "still running", (int64_t)st->step);
+		say("still running", (int64_t)st->step);
 		return ++st->step < 12 ? 100 : -1;
 	}
 	return 0;

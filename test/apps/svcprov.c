@@ -122,7 +122,7 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 	st->published = 1;
 #ifdef SECOND
 	r = ctx->publish("calc", 2, calc, sizeof(calc) / sizeof(calc[0]));
-	log_answer(ctx, "svcprov2", "publish calc", r);
+	log_answer("svcprov2", "publish calc", r);
 	return r < 0 ? 60000 : -1;
 #else
 	uint32_t i;
@@ -133,12 +133,12 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 	for (i = 0; i < sizeof(hello); i++)
 		st->region[i] = hello[i];
 	r = ctx->grant(st->region, FOMOS_CONSUMERS, FOMOS_SHARE_WRITE);
-	log_answer(ctx, "svcprov", "grant to consumers", r);
+	log_answer("svcprov", "grant to consumers", r);
 	r = ctx->publish("calc", 2, calc, sizeof(calc) / sizeof(calc[0]));
-	log_answer(ctx, "svcprov", "publish calc", r);
+	log_answer("svcprov", "publish calc", r);
 	/* Publishing again replaces its own table: not "taken". */
 	r = ctx->publish("calc", 2, calc, sizeof(calc) / sizeof(calc[0]));
-	log_answer(ctx, "svcprov", "publish calc again", r);
+	log_answer("svcprov", "publish calc again", r);
 	return 60000;
 #endif
 }

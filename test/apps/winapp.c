@@ -13,7 +13,9 @@
  * moves the window to its place without redrawing (the pixels stay); call
  * 3 of window a draws a yellow square it does not damage and a magenta
  * one it does.  It logs when its focus changes and the keys meant for it. */
-#include "applib.h"
+#include <stdio.h>
+#include <fomos.h>
+#include <fomos_draw.h>
 
 struct part {
 	int32_t x, y;
@@ -32,24 +34,9 @@ struct winapp {
 	uint32_t focused;
 };
 
-static void fill(struct fomos_ctx *ctx, uint32_t x0, uint32_t y0, uint32_t w, uint32_t h, uint32_t argb)
+static void say(const char *what, int64_t a, int64_t b)
 {
-	for (uint32_t y = y0; y < y0 + h && y < ctx->fb.height; y++)
-		for (uint32_t x = x0; x < x0 + w && x < ctx->fb.width; x++)
-			ctx->fb.pixels[(uint64_t)y * ctx->fb.stride + x] = argb;
-}
-
-static void say(struct fomos_ctx *ctx, const char *what, int64_t a, int64_t b)
-{
-	struct line l = { .len = 0 };
-
-	line_str(&l, "winapp: ");
-	line_str(&l, what);
-	line_str(&l, " ");
-	line_u64(&l, (uint64_t)a);
-	line_str(&l, ",");
-	line_u64(&l, (uint64_t)b);
-	line_send(ctx, &l);
+	printf("winapp: %s %lu,%lu", what, (uint64_t)a, (uint64_t)b);
 }
 
 static void first_call(struct fomos_ctx *ctx, const struct part *p)
@@ -66,16 +53,16 @@ static void first_call(struct fomos_ctx *ctx, const struct part *p)
 	 * surface must be all transparent, and ctx->fb must say so now. */
 	if (ctx->window(0, 0, 32, 32, p->flags) != 0)
 		return;
-	fill(ctx, 0, 0, 32, 32, 0xdeadbeefu);
+	fomos_fill(&ctx->fb, 0, 0, 32, 32, 0xdeadbeefu);
 	if (ctx->window(p->x / 2, p->y / 2, p->w, p->h, p->flags) != 0)
 		return;
 	for (uint64_t i = 0; i < (uint64_t)p->w * p->h; i++)
 		zero &= ctx->fb.pixels[i] == 0;
 	if (ctx->fb.width == p->w && ctx->fb.height == p->h && ctx->fb.stride == p->w && zero)
-		say(ctx, "new surface zeroed", p->w, p->h);
-	fill(ctx, 0, 0, p->w, p->h, p->argb);
+		say("new surface zeroed", p->w, p->h);
+	fomos_fill(&ctx->fb, 0, 0, p->w, p->h, p->argb);
 	if (p->argb == 0x8000ff00u)
-		fill(ctx, 20, 20, 20, 20, 0);		/* the hole */
+		fomos_fill(&ctx->fb, 20, 20, 20, 20, 0);		/* the hole */
 	fomos_damage_all(ctx);
 }
 
@@ -89,23 +76,23 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 		return -1;
 	s->calls++;
 	if (s->calls == 1) {
-		say(ctx, "screen", ctx->screen_width, ctx->screen_height);
+		say("screen", ctx->screen_width, ctx->screen_height);
 		first_call(ctx, p);
 	} else if (s->calls == 2) {
 		if (ctx->window(p->x, p->y, p->w, p->h, p->flags) == 0 && ctx->win_x == p->x &&
 		    ctx->win_y == p->y && ctx->win_flags == p->flags)
-			say(ctx, "moved to", p->x, p->y);
+			say("moved to", p->x, p->y);
 	} else if (s->calls == 3 && p->argb == 0xffff0000u) {
-		fill(ctx, 0, 0, 10, 10, 0xffffff00u);		/* not damaged */
-		fill(ctx, 180, 0, 10, 10, 0xffff00ffu);
+		fomos_fill(&ctx->fb, 0, 0, 10, 10, 0xffffff00u);		/* not damaged */
+		fomos_fill(&ctx->fb, 180, 0, 10, 10, 0xffff00ffu);
 		ctx->damage(180, 0, 10, 10);
 	}
 	if (ctx->focused != s->focused) {
 		s->focused = ctx->focused;
-		say(ctx, "focused", s->focused, s->calls);
+		say("focused", s->focused, s->calls);
 	}
 	while ((e = fomos_next_event(ctx, &s->seen)))
 		if (e->type == FOMOS_EV_KEY && e->value == 1 && e->codepoint && fomos_event_for_me(ctx, e))
-			say(ctx, "key", e->code, e->codepoint);
+			say("key", e->code, e->codepoint);
 	return 0;
 }

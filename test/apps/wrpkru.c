@@ -1,6 +1,6 @@
 /* wrpkru: an app whose code holds WRPKRU, which would open every home's
  * protection key.  The loader must refuse the file. */
-#include "applib.h"
+#include <fomos.h>
 
 int FOMOS_CALL start(struct fomos_ctx *ctx)
 {

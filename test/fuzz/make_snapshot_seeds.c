@@ -6,8 +6,8 @@
  * three_apps.snap were written by version 1's writer and stay, so the
  * fuzzer keeps reaching the reader of the old format.
  *
- *	clang -std=c11 -Ikernel/lib -Ikernel/exec -Isdk test/fuzz/make_snapshot_seeds.c \
- *	    kernel/exec/snapshot.c kernel/exec/home.c kernel/lib/fmt.c test/fuzz/fuzz_panic.c -o /tmp/seeds &&
+ *	clang -std=c11 -Ikernel/lib -Isdk/libfomos -Ikernel/exec -Isdk test/fuzz/make_snapshot_seeds.c \
+ *	    kernel/exec/snapshot.c kernel/exec/home.c sdk/libfomos/fmt.c test/fuzz/fuzz_panic.c -o /tmp/seeds &&
  *	    /tmp/seeds test/fuzz/corpus/snapshot
  */
 #include <stdio.h>

@@ -28,6 +28,16 @@ void fmt_pointer_prints_0x_and_16_hex_digits(void);
 void fmt_star_width_and_precision_follow_c_rules(void);
 void fmt_truncates_and_returns_the_full_length(void);
 void fmt_unknown_conversion_is_shown_not_skipped(void);
+/* test_libfomos.c */
+void libfomos_snprintf_matches_libc_for_a_table_of_formats(void);
+void libfomos_snprintf_prints_null_and_pointers_its_own_way(void);
+void libfomos_strtol_and_strtoul_match_libc(void);
+void libfomos_qsort_sorts_like_libc_on_random_arrays(void);
+void libfomos_string_functions_match_libc(void);
+void libfomos_ctype_matches_libc_for_every_byte_and_eof(void);
+void libfomos_malloc_sits_on_the_context_with_a_size_header(void);
+void libfomos_drawing_never_writes_outside_the_surface(void);
+void libfomos_text_draws_with_the_builtin_font(void);
 /* test_cfg.c */
 void cfg_defaults_zero_everything(void);
 void cfg_resume_no_turns_resuming_off(void);
@@ -297,6 +307,15 @@ static const struct unit_test {
 	T(fmt_star_width_and_precision_follow_c_rules),
 	T(fmt_truncates_and_returns_the_full_length),
 	T(fmt_unknown_conversion_is_shown_not_skipped),
+	T(libfomos_snprintf_matches_libc_for_a_table_of_formats),
+	T(libfomos_snprintf_prints_null_and_pointers_its_own_way),
+	T(libfomos_strtol_and_strtoul_match_libc),
+	T(libfomos_qsort_sorts_like_libc_on_random_arrays),
+	T(libfomos_string_functions_match_libc),
+	T(libfomos_ctype_matches_libc_for_every_byte_and_eof),
+	T(libfomos_malloc_sits_on_the_context_with_a_size_header),
+	T(libfomos_drawing_never_writes_outside_the_surface),
+	T(libfomos_text_draws_with_the_builtin_font),
 	T(cfg_defaults_zero_everything),
 	T(cfg_resume_no_turns_resuming_off),
 	T(cfg_sets_resolution_and_fault_with_spaces_comments_and_crlf),

@@ -1,7 +1,9 @@
 /*
  * printf-style formatting with C's vsnprintf rules (C11 7.21.6.1), minus
  * floating point: the kernel is built with -mgeneral-regs-only, and nothing
- * it prints needs a float.
+ * it prints needs a float.  The kernel links this file, and so does every
+ * app through the SDK's C runtime (its vsnprintf): it must build for both
+ * targets, freestanding, and use only C's own types for the arguments.
  *
  * Every conversion goes through one struct out that counts what the whole
  * output would have been and stores only what fits, so truncation is handled
@@ -322,3 +324,10 @@ fmt_snprintf(char *buf, size_t n, const char *fmt, ...)
 	va_end(ap);
 	return r;
 }
+
+#ifdef FMT_LIBC_NAMES
+/* Built into the apps' C runtime (fomos-cc says -DFMT_LIBC_NAMES): the
+ * same two functions under C's names, for <stdio.h>. */
+int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap) __attribute__((alias("fmt_vsnprintf")));
+int snprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((alias("fmt_snprintf")));
+#endif

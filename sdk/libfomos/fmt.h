@@ -1,10 +1,12 @@
 /*
- * printf-style formatting, the only one the kernel has.
+ * printf-style formatting, the only one the kernel has, and the one behind
+ * the apps' snprintf (sdk/libfomos/stdio.c): one source for both.
  *
  * Conversions: %d %i %u %x %X %o %c %s %p %%, with flags '-', '0', '+', ' ',
  * a width and a precision (both may be '*'), and the length modifiers
  * hh h l ll z j t.  The kernel is built for an LLP64 target where long is
- * 32 bits: print uint64_t with %llu / %llx.
+ * 32 bits, apps for LP64 where it is 64: 'l' reads a long, whatever its
+ * size; print uint64_t with %llu / %llx on both.
  */
 #ifndef FMT_H
 #define FMT_H

@@ -1,18 +1,17 @@
 /*
- * The console's font: a PC Screen Font, PSF1 or PSF2 (the formats of the
- * Linux console, described in the kbd project's documentation), embedded by
- * font_data.S.  The kernel has its own loader, but an app cannot link kernel
- * code, so this is a second, independent one.
+ * The runtime's fonts: a PC Screen Font, PSF1 or PSF2 (the formats of the
+ * Linux console, described in the kbd project's documentation), and the
+ * built-in one, embedded by font_data.S.  The kernel has its own loader,
+ * but an app cannot link kernel code, so this is a second, independent one.
  *
- * apps/notify links this file (and font_data.S) too, to write its messages
- * in the same letters.
- *
- * The font is part of the app, yet it is read as untrusted data all the
- * same: every size is checked against the bytes there before a glyph is
- * used, so a different font dropped into the build cannot make the console
- * read past its end.
+ * A font is read as untrusted data, the built-in one too: every size is
+ * checked against the bytes there before a glyph is used, so a different
+ * font dropped into the build cannot make an app read past its end.
  */
-#include "console.h"
+#include <stdlib.h>
+#include <fomos_draw.h>
+
+extern const uint8_t fomos_font_psf[], fomos_font_psf_end[];
 
 #define PSF1_MODE512	0x01
 #define PSF1_MODEHASTAB	0x02
@@ -32,14 +31,14 @@ static uint32_t le32(const uint8_t *p)
 }
 
 /* Terminus lists some codepoints under two glyphs: the first one wins. */
-static void map_add(struct con_font *f, uint32_t cp, uint32_t glyph)
+static void map_add(struct fomos_font *f, uint32_t cp, uint32_t glyph)
 {
-	if (cp < 0x10000 && f->map[cp] == FONT_NONE)
+	if (cp < 0x10000 && f->map[cp] == FOMOS_FONT_NONE)
 		f->map[cp] = (uint16_t)glyph;
 }
 
 /* PSF1's table: per glyph, 16-bit codepoints, then PSF1_END. */
-static int psf1_table(struct con_font *f, const uint8_t *p, uint64_t len)
+static int psf1_table(struct fomos_font *f, const uint8_t *p, uint64_t len)
 {
 	uint64_t pos = 0;
 	uint32_t g;
@@ -65,7 +64,7 @@ static int psf1_table(struct con_font *f, const uint8_t *p, uint64_t len)
 	return 0;
 }
 
-/* One UTF-8 character at p[*pos]; FONT_NONE-like 0xffffffff if malformed. */
+/* One UTF-8 character at p[*pos]; 0xffffffff if malformed. */
 static uint32_t utf8_get(const uint8_t *p, uint64_t len, uint64_t *pos)
 {
 	uint32_t cp = p[*pos], more, i;
@@ -93,7 +92,7 @@ static uint32_t utf8_get(const uint8_t *p, uint64_t len, uint64_t *pos)
 
 /* PSF2's table: per glyph, UTF-8 characters, then PSF2_END; PSF2_SEQ
  * starts sequences, which a console without combining skips. */
-static int psf2_table(struct con_font *f, const uint8_t *p, uint64_t len)
+static int psf2_table(struct fomos_font *f, const uint8_t *p, uint64_t len)
 {
 	uint64_t pos = 0;
 	uint32_t g;
@@ -125,10 +124,10 @@ static int psf2_table(struct con_font *f, const uint8_t *p, uint64_t len)
 	return 0;
 }
 
-static int font_sizes(struct con_font *f, const uint8_t *data, uint64_t len, uint64_t start)
+static int font_sizes(struct fomos_font *f, const uint8_t *data, uint64_t len, uint64_t start)
 {
 	f->row_bytes = (f->width + 7) / 8;
-	if (!f->count || f->count > LINE_GLYPH || !f->width || f->width > FONT_SIDE_MAX ||
+	if (!f->count || f->count > FOMOS_FONT_GLYPHS_MAX || !f->width || f->width > FONT_SIDE_MAX ||
 	    !f->height || f->height > FONT_SIDE_MAX || f->glyph_bytes != f->row_bytes * f->height)
 		return -1;
 	if (start > len || (len - start) / f->glyph_bytes < f->count)
@@ -137,16 +136,15 @@ static int font_sizes(struct con_font *f, const uint8_t *data, uint64_t len, uin
 	return 0;
 }
 
-/* Reads the font in data[0..len); -1 if it is no PSF font or lies about
- * its sizes. */
-int font_load(struct con_font *f, const uint8_t *data, uint64_t len)
+int fomos_font_load(struct fomos_font *f, const void *psf, uint64_t len)
 {
+	const uint8_t *data = psf;
 	uint64_t table;
 	uint32_t i;
 	int has_table, r;
 
 	for (i = 0; i < 0x10000; i++)
-		f->map[i] = FONT_NONE;
+		f->map[i] = FOMOS_FONT_NONE;
 	if (len >= 4 && data[0] == 0x36 && data[1] == 0x04) {
 		f->count = data[2] & PSF1_MODE512 ? 512 : 256;
 		f->width = 8;
@@ -177,30 +175,28 @@ int font_load(struct con_font *f, const uint8_t *data, uint64_t len)
 	if (!has_table)		/* no table: glyph n draws codepoint n */
 		for (i = 0; i < f->count && i < 0x10000; i++)
 			f->map[i] = (uint16_t)i;
-	f->fallback = f->map['?'] != FONT_NONE ? f->map['?'] : 0;
+	f->fallback = f->map['?'] != FOMOS_FONT_NONE ? f->map['?'] : 0;
 	return 0;
 }
 
-uint32_t font_glyph(const struct con_font *f, uint32_t cp)
+uint32_t fomos_font_glyph(const struct fomos_font *f, uint32_t cp)
 {
-	if (cp < 0x10000 && f->map[cp] != FONT_NONE)
+	if (cp < 0x10000 && f->map[cp] != FOMOS_FONT_NONE)
 		return f->map[cp];
 	return f->fallback;
 }
 
-/* Draws glyph number `glyph` with its top-left corner at (x, y) of the
- * surface, fg on bg; nothing if it does not fit whole. */
-void draw_glyph(struct fomos_ctx *ctx, const struct con_font *f, int32_t x, int32_t y,
-    uint32_t glyph, uint32_t fg, uint32_t bg)
+const struct fomos_font *fomos_font_builtin(void)
 {
-	const uint8_t *g = f->glyphs + (uint64_t)(glyph < f->count ? glyph : 0) * f->glyph_bytes;
-	uint32_t *row, gx, gy;
+	static struct fomos_font *builtin;
+	struct fomos_font *f;
 
-	if (!ctx->fb.pixels || x < 0 || y < 0 || x + f->width > ctx->fb.width ||
-	    y + f->height > ctx->fb.height)
-		return;
-	row = ctx->fb.pixels + (uint64_t)y * ctx->fb.stride + x;
-	for (gy = 0; gy < f->height; gy++, g += f->row_bytes, row += ctx->fb.stride)
-		for (gx = 0; gx < f->width; gx++)
-			row[gx] = g[gx >> 3] & (0x80 >> (gx & 7)) ? fg : bg;
+	if (builtin)
+		return builtin;
+	f = malloc(sizeof(*f));
+	if (!f)
+		return NULL;
+	if (fomos_font_load(f, fomos_font_psf, (uint64_t)(fomos_font_psf_end - fomos_font_psf)) < 0)
+		__builtin_trap();	/* the runtime was built with a broken font */
+	return builtin = f;
 }
