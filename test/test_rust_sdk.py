@@ -3,6 +3,7 @@ the mirror of fomos.h that refuses to build when a field moves, a new app
 built with cargo and run under fomos-host, and the linker's clear refusal
 of an app that links std.  Uses whatever cargo is on the PATH."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -114,3 +115,22 @@ def test_fomos_link_refuses_an_app_that_links_std_and_says_why(tmp_path):
     r = cargo(app)
     assert r.returncode != 0
     assert "hi-" in r.stderr and "links Rust's std: a Fomos app is #![no_std] (and #![no_main])" in r.stderr
+
+
+def test_fomos_cc_links_a_rust_static_library_into_an_app(tmp_path):
+    app = new_app(tmp_path, NEW_APP.replace('#![no_main]\n', ''))
+    (app / 'src' / 'main.rs').rename(app / 'src' / 'lib.rs')
+    with open(app / 'Cargo.toml', 'a') as f:
+        f.write('\n[lib]\ncrate-type = ["staticlib"]\n')
+    r = cargo(app)
+    assert r.returncode == 0, r.stderr
+    lib = app / 'target' / 'release' / 'libhi.a'
+    for flags in ([], ['-nolibfomos']):
+        out = tmp_path / 'hi.app'
+        r = subprocess.run([str(SDK / 'fomos-cc'), '-o', str(out), str(lib), *flags],
+                           capture_output=True, text=True, timeout=120, check=False,
+                           env={**os.environ, 'FOMOS_CACHE': str(ROOT / 'build' / 'libfomos')})
+        assert r.returncode == 0, r.stderr
+        run = subprocess.run([str(HOST), '--headless', '--seconds', '2', str(out)],
+                             capture_output=True, text=True, timeout=60, check=False).stdout
+        assert 'hi[1]: hi!!! from pid 1, call 3\n' in run, (flags, run)

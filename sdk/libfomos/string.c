@@ -108,6 +108,26 @@ char *strrchr(const char *s, int c)
 	}
 }
 
+/* How many leading bytes of s are all in `accept` (strspn), or none in
+ * `reject` (strcspn). */
+size_t strspn(const char *s, const char *accept)
+{
+	size_t n = 0;
+
+	while (s[n] && strchr(accept, s[n]))
+		n++;
+	return n;
+}
+
+size_t strcspn(const char *s, const char *reject)
+{
+	size_t n = 0;
+
+	while (s[n] && !strchr(reject, s[n]))
+		n++;
+	return n;
+}
+
 char *strstr(const char *haystack, const char *needle)
 {
 	size_t n = strlen(needle);

@@ -27,6 +27,8 @@
 #undef strchr
 #undef strrchr
 #undef strstr
+#undef strspn
+#undef strcspn
 #define memchr(...)	fomos_memchr(__VA_ARGS__)
 #define strlen(...)	fomos_strlen(__VA_ARGS__)
 #define strnlen(...)	fomos_strnlen(__VA_ARGS__)
@@ -38,6 +40,8 @@
 #define strncat(...)	fomos_strncat(__VA_ARGS__)
 #define strchr(...)	fomos_strchr(__VA_ARGS__)
 #define strrchr(...)	fomos_strrchr(__VA_ARGS__)
+#define strspn(...)	fomos_strspn(__VA_ARGS__)
+#define strcspn(...)	fomos_strcspn(__VA_ARGS__)
 #define strstr(...)	fomos_strstr(__VA_ARGS__)
 
 #undef isdigit

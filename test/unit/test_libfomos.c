@@ -200,6 +200,8 @@ void libfomos_string_functions_match_libc(void)
 			for (n = 0; n < 4; n++)
 				CHECK_EQ_U64(sign(fomos_strncmp(s[i], s[j], n)), sign((strncmp)(s[i], s[j], n)));
 			CHECK(fomos_strstr(s[i], s[j]) == (strstr)(s[i], s[j]));
+			CHECK_EQ_U64(fomos_strspn(s[i], s[j]), (strspn)(s[i], s[j]));
+			CHECK_EQ_U64(fomos_strcspn(s[i], s[j]), (strcspn)(s[i], s[j]));
 		}
 		for (n = 0; n < 14; n += 3) {
 			memset(ours, 'x', sizeof(ours));

@@ -7,9 +7,9 @@
 //!   v2  a window, drawing and damage, system() with a known and an unknown
 //!       command
 //!   v3  a file written, read back, sized, listed and deleted
-//!   v4  publishes "rtour" (add, upper, peek, whoami), looks up "ctour" and
-//!       calls all four, one pointer argument copied in and out, one
-//!       pointer into a region it shares with its consumers
+//!   v4  publishes "rtour" (add, upper, peek, whoami, mypid), looks up
+//!       "ctour" and calls them all: one pointer argument copied in and
+//!       out, one pointer into a region it grants the peer just before
 #![no_std]
 #![no_main]
 
@@ -39,6 +39,10 @@ extern "sysv64" fn peek(_: *mut abi::fomos_ctx, ptr: u64, len: u64, _: u64, _: u
     // A plain value: a region the caller granted us, read where it lies.
     let s = unsafe { core::slice::from_raw_parts(ptr as *const u8, len as usize) };
     s.iter().map(|&b| b as i64).sum()
+}
+
+extern "sysv64" fn mypid(ctx: *mut abi::fomos_ctx, _: u64, _: u64, _: u64, _: u64) -> i64 {
+    unsafe { Context::enter(ctx) }.pid() as i64
 }
 
 extern "sysv64" fn whoami(ctx: *mut abi::fomos_ctx, _: u64, _: u64, _: u64, _: u64) -> i64 {
@@ -148,17 +152,17 @@ impl Tour {
             ServiceEntry { r#fn: upper, args: abi::arg_in(0) | abi::arg_out(0), reserved: 0 },
             ServiceEntry { r#fn: peek, args: 0, reserved: 0 },
             ServiceEntry { r#fn: whoami, args: 0, reserved: 0 },
+            ServiceEntry { r#fn: mypid, args: 0, reserved: 0 },
         ];
         let r = ctx.publish(ME, 1, &fns);
-        // A region for the peer (a consumer once it looks us up) to read.
+        // A region the peer will read, once granted.
         let region = ctx.share(4096);
         if let Some(p) = region {
             let s = unsafe { core::slice::from_raw_parts_mut(p, 4096) };
             s[..TEXT.len()].copy_from_slice(TEXT);
         }
-        let g = region.map(|p| ctx.grant(p, abi::CONSUMERS, abi::SHARE_READ));
         self.region = region;
-        fomos::log!("v4: published {}: {:?}, region granted: {:?}", ME, r.is_ok(), g.map(|g| g.is_ok()));
+        fomos::log!("v4: published {}: {:?}, region: {:?}", ME, r.is_ok(), region.is_some());
     }
 
     /// false until the peer's service is there.
@@ -174,11 +178,14 @@ impl Tour {
         let mut buf = *b"hello";
         let up = ctx.call(h, 1, [buf.as_mut_ptr() as u64, buf.len() as u64, 0, 0]);
         let who = ctx.call(h, 3, [0; 4]);
-        // Our region, granted to our consumers (the peer looked us up):
-        // the peer reads it where it lies, no copy.
+        // Our region, granted to the peer by pid: it reads it where it
+        // lies, no copy.
+        let peer_pid = ctx.call(h, 4, [0; 4]);
         let peeked = match self.region {
-            Some(p) => ctx.call(h, 2, [p as u64, TEXT.len() as u64, 0, 0]),
-            None => -1,
+            Some(p) if peer_pid > 0 && ctx.grant(p, peer_pid as u64, abi::SHARE_READ).is_ok() => {
+                ctx.call(h, 2, [p as u64, TEXT.len() as u64, 0, 0])
+            }
+            _ => -1,
         };
         let want: i64 = TEXT.iter().map(|&b| b as i64).sum();
         fomos::log!(
