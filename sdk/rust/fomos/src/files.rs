@@ -66,10 +66,10 @@ impl FileRequest {
             Some(Ok(done)) if self.raw.op == abi::FILE_READ || self.raw.op == abi::FILE_LIST => {
                 let n = (done as usize).min(self.buf.len());
                 let d = &self.buf[..n];
-                // LIST's answer is NUL terminated.
+                // LIST's answer is NUL terminated; what READ read is bytes.
                 match d.iter().position(|&b| b == 0) {
-                    Some(z) => &d[..z],
-                    None => d,
+                    Some(z) if self.raw.op == abi::FILE_LIST => &d[..z],
+                    _ => d,
                 }
             }
             _ => &[],
