@@ -269,6 +269,8 @@ static int events(struct fomos_ctx *ctx, struct con *c)
 	int32_t px = in->pointer_x, py = in->pointer_y;
 	uint8_t mods[CON_MODS];
 
+	if (c->seen > count)
+		c->seen = 0;	/* kept across a suspend: the new boot counts from 0 */
 	if (count == c->seen)
 		return 0;
 	if (count - c->seen > FOMOS_EVENT_RING)

@@ -14,9 +14,10 @@ import time
 
 import pytest
 
-from console import command
+from console import boot_to_prompt, command
 from qemu import ROOT
 from test_desktop import button, point
+from test_snapshot import suspend
 
 INIT = """rtour trace
 ctour
@@ -37,6 +38,7 @@ SEGMENTS = {0x3F: 0, 0x06: 1, 0x5B: 2, 0x4F: 3, 0x66: 4, 0x6D: 5, 0x7D: 6, 0x07:
 # apps/life/src/main.rs
 CELL, BAR, COLS, ROWS = 8, 16, 48, 36
 ALIVE, DEAD = (0xF0, 0xD0, 0x60), (0x18, 0x1C, 0x24)
+BAR_PAUSED = (0xC0, 0x8A, 0x30)
 
 
 def logged(m, app, text, timeout=60):
@@ -207,3 +209,39 @@ def test_the_esp_holds_the_app_files_cargo_built(m):
         assert built[:8] == b'FOMOSAPP'
         on_esp = (ROOT / 'build' / 'esp' / 'fomos' / 'apps' / f'{name}.app').read_bytes()
         assert on_esp == built
+
+
+def click(m, x, y, w, h, which='left'):
+    point(m, x, y, w, h)
+    button(m, which, True)
+    button(m, which, False)
+
+
+def test_a_rust_app_is_suspended_and_resumes_with_its_state(machine):
+    """life's state is a Rust value (two Vecs of cells, counters) behind
+    the store: after suspend and the next boot it is all there."""
+    m = machine(files={'/fomos/init': b'life\n'})
+    boot_to_prompt(m)
+    where = m.wait_seen(r'life\[1\]: life: a 48x36 board at (\d+),(\d+), [^\r]*', 60)
+    x0, y0 = int(where.group(1)), int(where.group(2))
+    img = m.screendump()
+    w, h = img.width, img.height
+    click(m, x0 + 10, y0 + BAR + 10, w, h, 'right')
+    generation = m.wait_for(r'life\[1\]: life: paused at generation (\d+), \d+ alive\r', 30).group(1)
+    img = m.screendump()
+    dead = [(cx, cy) for cy in range(ROWS) for cx in range(COLS)
+            if cell_at(img, x0, y0, cx, cy) == DEAD]
+    cx, cy = dead[len(dead) // 3]
+    click(m, x0 + cx * CELL + 3, y0 + BAR + cy * CELL + 3, w, h)
+    m.wait_for(rf'life\[1\]: life: cell {cx},{cy} on\r', 30)
+    assert wait_cell(m, x0, y0, cx, cy, ALIVE) == ALIVE
+    suspend(m)
+
+    r = machine(image=m.image)
+    r.wait_for(r'snapshot: resumed life as pid 1\r', 120)
+    # The board as it was: the flipped cell alive, still paused...
+    assert wait_cell(r, x0, y0, cx, cy, ALIVE) == ALIVE
+    assert r.screendump().pixel(x0 + 5, y0 + 5) == BAR_PAUSED
+    # ...and it goes on from the generation it had.
+    click(r, x0 + 10, y0 + BAR + 10, w, h, 'right')
+    r.wait_for(rf'life\[1\]: life: running from generation {generation}\r', 30)

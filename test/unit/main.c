@@ -202,6 +202,7 @@ void input_init_zeroes_everything_and_centres_the_pointer(void);
 void input_key_press_repeat_and_release_set_keys_and_queue_events(void);
 void input_key_codes_past_the_table_and_bad_values_are_ignored(void);
 void input_ring_keeps_the_latest_256_events_and_counts_all(void);
+void input_a_cursor_past_the_count_starts_again_from_the_first_event(void);
 void input_buttons_set_their_bit_and_key_while_held(void);
 void input_move_queues_the_raw_delta_per_axis_that_moved(void);
 void input_pointer_is_clamped_at_all_four_edges(void);
@@ -509,6 +510,7 @@ static const struct unit_test {
 	T(input_key_press_repeat_and_release_set_keys_and_queue_events),
 	T(input_key_codes_past_the_table_and_bad_values_are_ignored),
 	T(input_ring_keeps_the_latest_256_events_and_counts_all),
+	T(input_a_cursor_past_the_count_starts_again_from_the_first_event),
 	T(input_buttons_set_their_bit_and_key_while_held),
 	T(input_move_queues_the_raw_delta_per_axis_that_moved),
 	T(input_pointer_is_clamped_at_all_four_edges),

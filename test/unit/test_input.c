@@ -131,6 +131,26 @@ input_ring_keeps_the_latest_256_events_and_counts_all(void)
 	CHECK(fomos_next_event(&ctx, &seen) == NULL);
 }
 
+/* After a resume the new boot counts from 0, while the app's cursor is the
+ * one it kept: the helper starts again rather than wait for the count to
+ * catch up. */
+void
+input_a_cursor_past_the_count_starts_again_from_the_first_event(void)
+{
+	static struct fomos_input sh;
+	struct input in;
+	struct fomos_ctx ctx = { .input = &sh };
+	uint64_t seen = 500;
+
+	input_init(&in, &sh, 640, 480);
+	input_wheel(&in, 7, 1);
+	input_wheel(&in, 8, -1);
+	CHECK(fomos_next_event(&ctx, &seen) == event(&sh, 0));
+	CHECK(fomos_next_event(&ctx, &seen) == event(&sh, 1));
+	CHECK(fomos_next_event(&ctx, &seen) == NULL);
+	CHECK_EQ_U64(seen, 2);
+}
+
 void
 input_buttons_set_their_bit_and_key_while_held(void)
 {

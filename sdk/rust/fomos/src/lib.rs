@@ -195,7 +195,8 @@ impl Event {
 
 /// The events this app has not seen yet; `seen` is its cursor, kept in the
 /// app's state (start at 0).  If the app fell more than a ring behind, the
-/// oldest are skipped.
+/// oldest are skipped; a cursor past the kernel's count was kept across a
+/// suspend, and starts again at 0 with the new boot's count.
 pub struct Events<'a> {
     ctx: &'a Context,
     seen: &'a mut u64,
@@ -208,6 +209,10 @@ impl<'a> Iterator for Events<'a> {
         let input = self.ctx.input()?;
         loop {
             let count = input.event_count;
+            // A cursor kept across a suspend: the new boot counts from 0.
+            if *self.seen > count {
+                *self.seen = 0;
+            }
             if *self.seen >= count {
                 return None;
             }
