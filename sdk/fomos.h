@@ -66,9 +66,9 @@ struct fomos_input {
 	int32_t  pointer_x, pointer_y;		/* screen pixels, clamped to the screen */
 	uint32_t buttons;			/* bit 0 left, 1 right, 2 middle */
 	uint32_t reserved;
-	uint64_t event_count;			/* events queued since boot (after a resume,
-						 * since that boot: a cursor past it means
-						 * the count started again) */
+	uint64_t event_count;			/* events queued so far: since boot, and
+						 * after a resume on from the count the
+						 * apps were saved with */
 	struct fomos_event events[FOMOS_EVENT_RING];	/* event n is events[n % FOMOS_EVENT_RING] */
 	uint8_t  keys[FOMOS_KEY_COUNT];		/* 1 while the key with that evdev code is held */
 	/* version 2: the pid of the app that had the focus when events[n]
@@ -348,7 +348,8 @@ static inline void *fomos_state(struct fomos_ctx *ctx, uint64_t size)
 /* The next event this app has not seen, or NULL.  *seen is the app's own
  * cursor (keep it in the store, start at 0).  If the app fell more than a
  * ring behind, the oldest events are skipped.  A cursor past the count
- * was kept across a suspend: the new boot counts from 0 again. */
+ * (a snapshot from a kernel that counted from 0 again after a resume)
+ * starts again at 0. */
 static inline const struct fomos_event *fomos_next_event(struct fomos_ctx *ctx, uint64_t *seen)
 {
 	uint64_t count = ctx->input->event_count;

@@ -270,7 +270,7 @@ static int events(struct fomos_ctx *ctx, struct con *c)
 	uint8_t mods[CON_MODS];
 
 	if (c->seen > count)
-		c->seen = 0;	/* kept across a suspend: the new boot counts from 0 */
+		c->seen = 0;	/* resumed by a kernel that counted from 0 again */
 	if (count == c->seen)
 		return 0;
 	if (count - c->seen > FOMOS_EVENT_RING)

@@ -25,6 +25,7 @@
 #include "exec_snap.h"
 #include "files.h"
 #include "fmt.h"
+#include "inputhub.h"
 #include "kmem.h"
 #include "lib.h"
 #include "log.h"
@@ -100,6 +101,7 @@ static void snap_describe(const struct app *a, struct snapshot_app *s)
 	    (a->damages ? SNAPSHOT_APP_DAMAGE : 0);
 	s->opts = a->opts;
 	s->store = (uint64_t)(uintptr_t)a->page->store;	/* the app's slot, in its home */
+	s->input_seen = a->input_seen;
 	if (a->surface_bytes) {
 		s->win_x = a->layer.x;
 		s->win_y = a->layer.y;
@@ -366,7 +368,7 @@ uint32_t exec_snap_resume(int enabled)
 	static struct app *apps[64];
 	static uint32_t z[64];
 	void *buf[2] = { NULL, NULL };
-	uint64_t size[2] = { 0, 0 }, t0 = timer_ns(), max_pid = 0, focus = 0;
+	uint64_t size[2] = { 0, 0 }, t0 = timer_ns(), max_pid = 0, focus = 0, max_input = 0;
 	uint64_t seq[2] = { 0, 0 };
 	uint32_t i, k, n = 0, resumed = 0, order[2];
 	int claim[2], pick, r;
@@ -419,9 +421,11 @@ uint32_t exec_snap_resume(int enabled)
 			struct app *a;
 
 			max_pid = MAX(max_pid, s.pid);
+			max_input = MAX(max_input, s.input_seen);
 			a = snap_resume_app(&it, &s);
 			if (!a)
 				continue;
+			a->input_seen = s.input_seen;
 			exec_go(a);
 			resumed++;
 			klog("snapshot: resumed %s as pid %llu\n", a->name, a->pid);
@@ -433,6 +437,9 @@ uint32_t exec_snap_resume(int enabled)
 			}
 		}
 		exec_set_next_pid(max_pid + 1);
+		/* Event numbers go on too: the apps' cursors into the ring were
+		 * saved with them. */
+		inputhub_renumber(max_input);
 		exec_share_prune();	/* grants to apps that did not come back */
 		snap_restack(apps, z, n);
 		if (focus)

@@ -130,8 +130,10 @@ enum {
 	APP_ARENA_MAPPED = 216, APP_HEAP_FREE = 224, APP_HEAP_USED = 232, APP_HEAP_SIZE = 240,
 	APP_HEAP_NREGIONS = 248, APP_HEAP_REGIONS = 256, APP_OPTS = 768,
 };
-/* Version 1's options, at APP_OPTS_V1 (zero in version 2). */
+/* Version 1's options, at APP_OPTS_V1 (zero in version 2; in version 3 the
+ * app's input count, APP_INPUT, then zeros). */
 enum { V1_TRACE = 0, V1_NOFB = 1, V1_RESTART = 2, V1_PAD = 3, V1_BUDGET = 4, V1_QUOTA = 8, V1_SIZE = 16 };
+enum { APP_INPUT = APP_OPTS_V1 };
 /* The OPTS record, at APP_OPTS. */
 enum { OPT_FLAGS = 0, OPT_BUDGET = 4, OPT_QUOTA = 8, OPT_DISK = 16, OPT_SPAWN = 24, OPT_PAD = 28, OPT_SIZE = 32 };
 #define OPT_TRACE	(1u << 0)
@@ -182,7 +184,9 @@ static const char *opts_decode(const uint8_t *c, uint32_t version, struct app_op
 		o->budget_ms = get32(v1 + V1_BUDGET);
 		o->quota = get64(v1 + V1_QUOTA);
 	} else {
-		for (uint32_t i = 0; i < V1_SIZE; i++)
+		/* Version 3 keeps the input count in the first 8 bytes
+		 * (app_decode reads it); the rest is zero. */
+		for (uint32_t i = version >= 3 ? 8 : 0; i < V1_SIZE; i++)
 			if (v1[i])
 				return "bad init options";
 		p = c + APP_OPTS;
@@ -216,6 +220,7 @@ static void app_encode(uint8_t *c, const struct snapshot_app *a)
 	put32(c + APP_SLOT, a->slot);
 	put32(c + APP_FLAGS, a->flags);
 	put64(c + APP_STORE, a->store);
+	put64(c + APP_INPUT, a->input_seen);
 	put32(c + APP_WIN_X, (uint32_t)a->win_x);
 	put32(c + APP_WIN_Y, (uint32_t)a->win_y);
 	put32(c + APP_WIN_W, a->win_width);
@@ -307,6 +312,7 @@ static const char *app_decode(const uint8_t *c, uint32_t version, struct snapsho
 	a->slot = get32(c + APP_SLOT);
 	a->flags = get32(c + APP_FLAGS);
 	a->store = get64(c + APP_STORE);
+	a->input_seen = version >= 3 ? get64(c + APP_INPUT) : 0;
 	a->win_x = (int32_t)get32(c + APP_WIN_X);
 	a->win_y = (int32_t)get32(c + APP_WIN_Y);
 	a->win_width = get32(c + APP_WIN_W);

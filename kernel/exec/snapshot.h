@@ -42,7 +42,12 @@
  *      record; its options are bytes 152 trace, 153 nofb, 154 restart,
  *      155 0, 156 u32 budget_ms, 160 u64 quota.  Read with every option it
  *      lacks (nosys, admin, disk, spawn) at its default (initfile.h).
- *   2  (written now) bytes 152..167 are zero, the options are in OPTS.
+ *   2  bytes 152..167 are zero, the options are in OPTS.
+ *   3  (written now) bytes 152..159 are a u64, how many of the input hub's
+ *      events the app had been shown (its view's event_count); 160..167
+ *      are zero.  The next boot goes on numbering events past the largest,
+ *      so an app's cursor into the ring never lies ahead of the count.
+ *      Read from versions 1 and 2 as 0.
  * A change to any record is a new version; the writer writes only the
  * newest.
  *
@@ -60,7 +65,7 @@
 #include "initfile.h"
 
 #define SNAPSHOT_MAGIC		0x50414e534f4d4f46ull	/* "FOMOSNAP" */
-#define SNAPSHOT_VERSION	2		/* what the writer writes */
+#define SNAPSHOT_VERSION	3		/* what the writer writes */
 #define SNAPSHOT_VERSION_MIN	1		/* the oldest the reader takes */
 #define SNAPSHOT_HEADER_SIZE	64
 #define SNAPSHOT_APP_CHUNK	800
@@ -87,6 +92,7 @@ struct snapshot_app {
 	uint32_t flags;				/* SNAPSHOT_APP_* */
 	struct app_opts opts;
 	uint64_t store;				/* *ctx->store: 0 or an address in the home */
+	uint64_t input_seen;			/* input events it had been shown (version 3) */
 	int32_t win_x, win_y;
 	uint32_t win_width, win_height;		/* 0 x 0: no surface */
 	uint32_t win_flags;			/* FOMOS_WIN_* */

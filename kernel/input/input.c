@@ -136,3 +136,27 @@ input_set_focus(struct input *in, uint64_t pid)
 {
 	in->focus_pid = pid;
 }
+
+void
+input_renumber(struct input *in, uint64_t first)
+{
+	static struct fomos_event events[FOMOS_EVENT_RING];
+	static uint64_t pids[FOMOS_EVENT_RING];
+	struct fomos_input *sh = in->shared;
+	uint64_t count = sh->event_count, k = count < FOMOS_EVENT_RING ? count : FOMOS_EVENT_RING, i;
+
+	if (first <= count)
+		return;
+	for (i = 0; i < k; i++) {
+		events[i] = sh->events[(count - k + i) % FOMOS_EVENT_RING];
+		pids[i] = sh->event_pid[(count - k + i) % FOMOS_EVENT_RING];
+	}
+	memset(sh->events, 0, sizeof(sh->events));
+	memset(sh->event_pid, 0, sizeof(sh->event_pid));
+	for (i = 0; i < k; i++) {
+		sh->events[(first + i) % FOMOS_EVENT_RING] = events[i];
+		sh->event_pid[(first + i) % FOMOS_EVENT_RING] = pids[i];
+	}
+	__asm__ volatile("" ::: "memory");
+	sh->event_count = first + k;
+}

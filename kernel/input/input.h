@@ -37,5 +37,11 @@ void input_wheel(struct input *in, uint64_t time_ns, int32_t clicks);
 /* The app with the keyboard focus (0: none): events queued from now on are
  * marked for it in event_pid[]. */
 void input_set_focus(struct input *in, uint64_t pid);
+/* Events are numbered from `first` on, if the count is not past it
+ * already: a boot that resumes apps goes on with the numbers of the boot
+ * they were saved from, so that no app's cursor into the ring is ahead of
+ * event_count.  What was queued so far keeps its order, renumbered from
+ * first; the rest of the ring is cleared. */
+void input_renumber(struct input *in, uint64_t first);
 
 #endif

@@ -30,6 +30,11 @@ void inputhub_set_focus(uint64_t pid)
 	input_set_focus(&hub.input, pid);
 }
 
+void inputhub_renumber(uint64_t first)
+{
+	input_renumber(&hub.input, first);
+}
+
 int32_t inputhub_width(void) { return hub.input.width; }
 int32_t inputhub_height(void) { return hub.input.height; }
 

@@ -37,6 +37,8 @@ void inputhub_tick(uint64_t now_ns);
 /* The serial text so far is all there is (fomos-host's --type): a lone
  * ESC at its end is the Escape key. */
 void inputhub_serial_idle(uint64_t now_ns);
+/* A resume: events are numbered from first on (input_renumber). */
+void inputhub_renumber(uint64_t first);
 /* Caps Lock's state, for keyboard LEDs. */
 int inputhub_caps_lock(void);
 

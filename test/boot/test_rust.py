@@ -245,3 +245,6 @@ def test_a_rust_app_is_suspended_and_resumes_with_its_state(machine):
     # ...and it goes on from the generation it had.
     click(r, x0 + 10, y0 + BAR + 10, w, h, 'right')
     r.wait_for(rf'life\[1\]: life: running from generation {generation}\r', 30)
+    # The kernel numbered the new boot's events on from the saved count:
+    # its cursor was never ahead of it.
+    assert 'numbered from 0 again' not in r.serial_text

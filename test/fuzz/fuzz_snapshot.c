@@ -100,8 +100,9 @@ static void accepted(const uint8_t *buf, const struct snapshot_info *info)
 	static struct snapshot_writer w;
 	struct snapshot_app app;
 	int old = rd32(buf + 8) != SNAPSHOT_VERSION;
-	uint64_t size = info->total_len +
-	    (old ? (uint64_t)(SNAPSHOT_APP_CHUNK - SNAPSHOT_APP_CHUNK_V1) * info->app_count : 0);
+	/* Version 1's app records are shorter; version 2's are as long. */
+	uint64_t size = info->total_len + (rd32(buf + 8) == 1 ?
+	    (uint64_t)(SNAPSHOT_APP_CHUNK - SNAPSHOT_APP_CHUNK_V1) * info->app_count : 0);
 	struct copy c = { calloc(1, size), size };
 	struct snapshot_info again;
 	const uint8_t *data;

@@ -203,6 +203,7 @@ void input_key_press_repeat_and_release_set_keys_and_queue_events(void);
 void input_key_codes_past_the_table_and_bad_values_are_ignored(void);
 void input_ring_keeps_the_latest_256_events_and_counts_all(void);
 void input_a_cursor_past_the_count_starts_again_from_the_first_event(void);
+void input_renumber_goes_on_from_the_saved_count_keeping_what_was_queued(void);
 void input_buttons_set_their_bit_and_key_while_held(void);
 void input_move_queues_the_raw_delta_per_axis_that_moved(void);
 void input_pointer_is_clamped_at_all_four_edges(void);
@@ -227,6 +228,7 @@ void snapshot_load_takes_the_newest_valid_slot_and_save_the_other_even_across_wr
 void snapshot_power_cut_during_a_save_leaves_the_previous_snapshot_loadable(void);
 void snapshot_saved_by_version_1_still_resumes_with_default_new_options(void);
 void snapshot_header_version_must_match_its_records(void);
+void snapshot_version_2_reads_as_input_count_0_and_refuses_a_count(void);
 /* test_fat.c */
 void fat_mounts_a_fresh_volume_and_counts_its_free_space(void);
 void fat_long_names_round_trip_with_checksum_and_a_unique_short_name(void);
@@ -511,6 +513,7 @@ static const struct unit_test {
 	T(input_key_codes_past_the_table_and_bad_values_are_ignored),
 	T(input_ring_keeps_the_latest_256_events_and_counts_all),
 	T(input_a_cursor_past_the_count_starts_again_from_the_first_event),
+	T(input_renumber_goes_on_from_the_saved_count_keeping_what_was_queued),
 	T(input_buttons_set_their_bit_and_key_while_held),
 	T(input_move_queues_the_raw_delta_per_axis_that_moved),
 	T(input_pointer_is_clamped_at_all_four_edges),
@@ -536,6 +539,7 @@ static const struct unit_test {
 	T(snapshot_power_cut_during_a_save_leaves_the_previous_snapshot_loadable),
 	T(snapshot_saved_by_version_1_still_resumes_with_default_new_options),
 	T(snapshot_header_version_must_match_its_records),
+	T(snapshot_version_2_reads_as_input_count_0_and_refuses_a_count),
 	T(fat_mounts_a_fresh_volume_and_counts_its_free_space),
 	T(fat_long_names_round_trip_with_checksum_and_a_unique_short_name),
 	T(fat_folder_grows_past_one_cluster_with_many_files),

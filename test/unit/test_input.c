@@ -131,9 +131,47 @@ input_ring_keeps_the_latest_256_events_and_counts_all(void)
 	CHECK(fomos_next_event(&ctx, &seen) == NULL);
 }
 
-/* After a resume the new boot counts from 0, while the app's cursor is the
- * one it kept: the helper starts again rather than wait for the count to
- * catch up. */
+/* A resume: the events queued so far are numbered on from the count the
+ * apps were saved with, in their order, and the rest of the ring is clear;
+ * a count already past it is left alone. */
+void
+input_renumber_goes_on_from_the_saved_count_keeping_what_was_queued(void)
+{
+	static struct fomos_input sh;
+	struct input in;
+	struct fomos_ctx ctx = { .input = &sh };
+	const struct fomos_event *e;
+	uint64_t seen = 1000, i;
+
+	input_init(&in, &sh, 640, 480);
+	input_set_focus(&in, 7);
+	input_wheel(&in, 11, 1);
+	input_wheel(&in, 12, -1);
+	input_renumber(&in, 1000);
+	CHECK_EQ_U64(sh.event_count, 1002);
+	for (i = 0; i < FOMOS_EVENT_RING; i++)
+		if (i != 1000 % FOMOS_EVENT_RING && i != 1001 % FOMOS_EVENT_RING)
+			CHECK(sh.events[i].type == 0 && sh.event_pid[i] == 0);
+	/* An app resumed with its cursor at 1000 reads the two, in order. */
+	e = fomos_next_event(&ctx, &seen);
+	CHECK(e != NULL && e->time_ns == 11 && e->value == 1);
+	CHECK_EQ_U64(sh.event_pid[1000 % FOMOS_EVENT_RING], 7);
+	e = fomos_next_event(&ctx, &seen);
+	CHECK(e != NULL && e->time_ns == 12 && e->value == -1);
+	CHECK(fomos_next_event(&ctx, &seen) == NULL);
+	/* New events follow on. */
+	input_wheel(&in, 13, 2);
+	CHECK_EQ_U64(sh.event_count, 1003);
+	CHECK_EQ_U64(sh.events[1002 % FOMOS_EVENT_RING].time_ns, 13);
+	/* Nothing to do when the count is past it already. */
+	input_renumber(&in, 5);
+	CHECK_EQ_U64(sh.event_count, 1003);
+	CHECK_EQ_U64(sh.events[1002 % FOMOS_EVENT_RING].time_ns, 13);
+}
+
+/* A snapshot resumed by a kernel that counted from 0 again: the app's
+ * cursor is past the count, and the helper starts again rather than wait
+ * for the count to catch up. */
 void
 input_a_cursor_past_the_count_starts_again_from_the_first_event(void)
 {

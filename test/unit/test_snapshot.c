@@ -66,6 +66,9 @@ static void fill(uint8_t *p, uint64_t len, uint32_t seed)
 	}
 }
 
+/* What make_app gives as an app's input count (0: none, as version 2). */
+static uint64_t test_input_base = 1000000;
+
 static void make_app(struct snapshot_app *a, uint32_t slot, const char *name, uint64_t pid)
 {
 	uint64_t home = exec_home(slot), arena = home + EXEC_ARENA_OFFSET;
@@ -86,6 +89,7 @@ static void make_app(struct snapshot_app *a, uint32_t slot, const char *name, ui
 	a->opts.spawn = slot + 1;
 	a->opts.quota = (16ull << 20) + slot * 4096ull;
 	a->store = arena + 0x20;
+	a->input_seen = test_input_base ? test_input_base + slot : 0;
 	a->win_x = -40 - (int32_t)slot;
 	a->win_y = 300;
 	a->win_width = 640;
@@ -195,6 +199,8 @@ void snapshot_round_trip_gives_back_every_app_field_and_region_byte(void)
 		CHECK_EQ_U64(got.opts.disk, want.opts.disk);
 		CHECK_EQ_U64(got.opts.spawn, want.opts.spawn);
 		CHECK_EQ_U64(got.store, want.store);
+		CHECK_EQ_U64(got.input_seen, want.input_seen);
+		CHECK(got.input_seen > 0);
 		CHECK_EQ_U64(got.win_x, want.win_x);
 		CHECK(got.win_x < 0);
 		CHECK_EQ_U64(got.win_y, want.win_y);
@@ -349,7 +355,7 @@ void snapshot_refusals_say_what_is_wrong(void)
 	check_reason(copy, total, want, __LINE__);		\
 } while (0)
 	DAMAGED(0, 1, "bad magic");
-	DAMAGED(8, 1, "format version 3 (this kernel reads 1 to 2)");
+	DAMAGED(8, 4, "format version 7 (this kernel reads 1 to 3)");
 	DAMAGED(20, 1, "header checksum mismatch");
 	DAMAGED(region0 + SNAPSHOT_REGION_HEAD + 100, 4, "app 1 (counter) at byte");
 	DAMAGED(region0 + SNAPSHOT_REGION_HEAD + 100, 4, "checksum mismatch");
@@ -708,6 +714,41 @@ void snapshot_header_version_must_match_its_records(void)
 	d.data[8] = 0;
 	sum = snapshot_hash_bytes(d.data, 56);
 	memcpy(d.data + 56, &sum, 8);
-	check_reason(d.data, total, "format version 0 (this kernel reads 1 to 2)", __LINE__);
+	check_reason(d.data, total, "format version 0 (this kernel reads 1 to 3)", __LINE__);
 	disk_free(&d);
+}
+
+/* Version 2 wrote zeros where version 3 keeps the apps' input counts: the
+ * same bytes under a version-2 header read as count 0; a count there is
+ * refused, since version 2 never wrote one. */
+void snapshot_version_2_reads_as_input_count_0_and_refuses_a_count(void)
+{
+	struct snapshot_iter *it = calloc(1, sizeof(*it));
+	struct snapshot_info info;
+	struct snapshot_app a;
+	char why[128] = "";
+	struct disk d = { 0 }, e = { 0 };
+	uint64_t total, sum;
+
+	test_input_base = 0;
+	total = write_snapshot(&d, 5, 2, 1);
+	test_input_base = 1000000;
+	CHECK_EQ_U64(d.data[8], 3);
+	d.data[8] = 2;
+	sum = snapshot_hash_bytes(d.data, 56);
+	memcpy(d.data + 56, &sum, 8);
+	if (snapshot_check(d.data, total, &info, why, sizeof(why)) != 0)
+		unit_fail(__FILE__, __LINE__, "refused: %s", why);
+	snapshot_iter_init(it, d.data, &info);
+	CHECK_EQ_U64(snapshot_next_app(it, &a), 1);
+	CHECK_EQ_U64(a.input_seen, 0);
+
+	total = write_snapshot(&e, 5, 2, 1);
+	e.data[8] = 2;
+	sum = snapshot_hash_bytes(e.data, 56);
+	memcpy(e.data + 56, &sum, 8);
+	check_reason(e.data, total, "bad init options", __LINE__);
+	disk_free(&d);
+	disk_free(&e);
+	free(it);
 }

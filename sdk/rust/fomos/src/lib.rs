@@ -195,8 +195,8 @@ impl Event {
 
 /// The events this app has not seen yet; `seen` is its cursor, kept in the
 /// app's state (start at 0).  If the app fell more than a ring behind, the
-/// oldest are skipped; a cursor past the kernel's count was kept across a
-/// suspend, and starts again at 0 with the new boot's count.
+/// oldest are skipped; a cursor past the kernel's count (resumed by a
+/// kernel that counted from 0 again) starts again at 0.
 pub struct Events<'a> {
     ctx: &'a Context,
     seen: &'a mut u64,
@@ -209,8 +209,10 @@ impl<'a> Iterator for Events<'a> {
         let input = self.ctx.input()?;
         loop {
             let count = input.event_count;
-            // A cursor kept across a suspend: the new boot counts from 0.
+            // A cursor past the count: resumed by a kernel that counted
+            // from 0 again.
             if *self.seen > count {
+                crate::log!("fomos: input events are numbered from 0 again; reading from the first");
                 *self.seen = 0;
             }
             if *self.seen >= count {
