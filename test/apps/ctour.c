@@ -15,7 +15,6 @@
  *       one pointer into a region it grants the peer just before
  */
 #include <fomos.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,20 +32,6 @@ struct tour {
 	int32_t peer;
 	char *region;
 };
-
-static void say(struct fomos_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void say(struct fomos_ctx *ctx, const char *fmt, ...)
-{
-	char line[240];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	ctx->log(line, n < (int)sizeof(line) ? (uint32_t)n : sizeof(line) - 1);
-}
 
 static int64_t FOMOS_CALL add(struct fomos_ctx *ctx, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 {
@@ -82,7 +67,7 @@ static int64_t FOMOS_CALL mypid(struct fomos_ctx *ctx, uint64_t a, uint64_t b, u
 
 static int64_t FOMOS_CALL whoami(struct fomos_ctx *ctx, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 {
-	say(ctx, "%s: whoami from pid %llu", ME, (unsigned long long)ctx->caller);
+	printf("%s: whoami from pid %llu", ME, (unsigned long long)ctx->caller);
 	return (int64_t)ctx->caller;
 }
 
@@ -92,7 +77,7 @@ static void v1(struct fomos_ctx *ctx, struct tour *t)
 	uint8_t *b = calloc(1000, 1);
 
 	if (!v || !b) {
-		say(ctx, "v1: out of memory");
+		printf("v1: out of memory");
 		return;
 	}
 	for (int i = 0; i < 100; i++)
@@ -104,7 +89,7 @@ static void v1(struct fomos_ctx *ctx, struct tour *t)
 		sum += b[i];
 	free(v);
 	free(b);
-	say(ctx, "v1 ok: context version %u, size %u, pid %llu, surface %ux%u, heap sum %llu, calls kept %llu",
+	printf("v1 ok: context version %u, size %u, pid %llu, surface %ux%u, heap sum %llu, calls kept %llu",
 	    ctx->version, ctx->size, (unsigned long long)ctx->pid, ctx->fb.width, ctx->fb.height,
 	    (unsigned long long)sum, (unsigned long long)t->calls);
 }
@@ -130,7 +115,7 @@ static void v2(struct fomos_ctx *ctx)
 		first[n] = 0;
 	}
 	unknown = ctx->system("no-such-command", 15, out, sizeof(out));
-	say(ctx, "v2 ok: window %s %ux%u at %d,%d on %ux%u, system time: %s, unknown: %s",
+	printf("v2 ok: window %s %ux%u at %d,%d on %ux%u, system time: %s, unknown: %s",
 	    placed == 0 ? "true" : "false", ctx->fb.width, ctx->fb.height, ctx->win_x, ctx->win_y,
 	    ctx->screen_width, ctx->screen_height, time >= 0 ? first : "error",
 	    unknown == FOMOS_E_NOTFOUND ? "NOTFOUND" : "found?");
@@ -180,11 +165,11 @@ static int v3(struct fomos_ctx *ctx, struct tour *t)
 		r = fomos_file_start(ctx, &t->file, FOMOS_FILE_DELETE, "tour.txt", 0, 0, 0);
 		break;
 	default:
-		say(ctx, "v3 ok: %s", t->v3);
+		printf("v3 ok: %s", t->v3);
 		return 1;
 	}
 	if (r < 0)
-		say(ctx, "v3: could not queue step %u: %d", sub, r);
+		printf("v3: could not queue step %u: %d", sub, r);
 	return 1;
 }
 
@@ -203,7 +188,7 @@ static void v4_publish(struct fomos_ctx *ctx, struct tour *t)
 	t->region = ctx->share(4096);
 	if (t->region)
 		memcpy(t->region, TEXT, strlen(TEXT));
-	say(ctx, "v4: published %s: %s, region: %s", ME, r == 0 ? "true" : "false",
+	printf("v4: published %s: %s, region: %s", ME, r == 0 ? "true" : "false",
 	    t->region ? "true" : "false");
 }
 
@@ -225,7 +210,7 @@ static int v4_call(struct fomos_ctx *ctx, struct tour *t)
 		peeked = fomos_call(ctx, &t->peer, 2, (uint64_t)(uintptr_t)t->region, strlen(TEXT), 0, 0);
 	for (const char *p = TEXT; *p; p++)
 		want += (uint8_t)*p;
-	say(ctx, "v4 ok: %s add 2+3 = %lld, upper '%s' (%lld), whoami %s (me: %llu), peek %lld (want %lld)",
+	printf("v4 ok: %s add 2+3 = %lld, upper '%s' (%lld), whoami %s (me: %llu), peek %lld (want %lld)",
 	    PEER, (long long)sum, buf, (long long)up, who == (int64_t)ctx->pid ? "is me" : "is not me",
 	    (unsigned long long)ctx->pid, (long long)peeked, (long long)want);
 	return 1;
@@ -257,7 +242,7 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 			return 100;
 		break;
 	case 10:
-		say(ctx, "tour done");
+		printf("tour done");
 		break;
 	default:
 		return 500;	/* stay: the peer may still call us */
