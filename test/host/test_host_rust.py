@@ -5,14 +5,7 @@ import re
 
 import png
 from test_host import app, host
-
-# apps/life/src/main.rs
-CELL, BAR = 8, 16
-ALIVE = (0xF0, 0xD0, 0x60)
-# apps/clock/src/main.rs, as test/boot/test_rust.py reads it
-CLOCK = dict(w=212, h=68, margin=24, x=(14, 44, 88, 118, 162, 192), y=14, lit=(0x7F, 0xE0, 0xA0))
-SEGMENT_AT = ((11, 2), (19, 12), (19, 27), (11, 37), (2, 27), (2, 12), (11, 20))
-ZERO = 0x3F
+from test_rust import ALIVE, BAR, CELL, read_clock  # test/boot's reading of the screen
 
 
 def test_rust_and_c_tour_every_context_version_and_call_each_other(tmp_path):
@@ -82,10 +75,5 @@ def test_clock_and_life_draw_their_windows_and_a_click_flips_a_cell(tmp_path):
     assert f'life[2]: life: cell {cx},{cy} on\n' in out
     img = png.decode(shot.read_bytes())
     assert img.pixel(448 + cx * CELL + 4, 165 + BAR + cy * CELL + 4) == ALIVE
-    # The clock's window, bottom right, reads 00:00:00 or 00:00:01.
-    x0 = img.width - CLOCK['w'] - CLOCK['margin']
-    y0 = img.height - CLOCK['h'] - CLOCK['margin']
-    for dx in CLOCK['x'][:5]:
-        bits = sum(1 << i for i, (sx, sy) in enumerate(SEGMENT_AT)
-                   if img.pixel(x0 + dx + sx, y0 + CLOCK['y'] + sy) == CLOCK['lit'])
-        assert bits == ZERO
+    # The clock's window, bottom right, reads 00:00:00 or 00:00:0N.
+    assert read_clock(img) is not None and read_clock(img) < 10
