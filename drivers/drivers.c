@@ -8,11 +8,13 @@
 
 extern const struct driver driver_virtio_input;
 extern const struct driver driver_virtio_blk;
+extern const struct driver driver_virtio_net;
 
 /* Every driver, in the order they are offered each PCI function. */
 static const struct driver *const drivers[] = {
 	&driver_virtio_input,
 	&driver_virtio_blk,
+	&driver_virtio_net,
 };
 
 static uint32_t drivers_claimed[ARRAY_LEN(drivers)];

@@ -31,6 +31,7 @@
 #include "lib.h"
 #include "log.h"
 #include "monitor.h"
+#include "net.h"
 #include "paging.h"
 #include "panic.h"
 #include "pmm.h"
@@ -110,6 +111,7 @@ static uint32_t main_turn(uint64_t *next_wake_ns)
 
 	/* Devices first: what arrived reaches the apps in this same round. */
 	drivers_poll();
+	net_poll();
 	exec_clicks();
 	called = exec_round(next_wake_ns);
 	exec_snap_poll();
@@ -189,6 +191,8 @@ static void main_start_apps(struct boot_info *bi)
 {
 	exec_init(display_ready() ? display_width() : 0, display_ready() ? display_height() : 0);
 	exec_set_system(cmd_system);
+	if (net_up())
+		exec_set_net(&net_sock_ops);
 	exec_pc_set_boot_files(bi->files, bi->file_count);
 	exec_pc_init();
 }
@@ -212,6 +216,7 @@ static void main_on_own_stack(void *arg)
 	cpu_sti();
 	inputhub_init(bi->fb.width, bi->fb.height, bi->cfg.keymap);
 	drivers_init();
+	net_init(&bi->cfg);
 	files_init();
 
 	ns = timer_ns();

@@ -40,7 +40,7 @@
 
 #define FOMOS_CALL __attribute__((sysv_abi))
 
-#define FOMOS_CTX_VERSION	4
+#define FOMOS_CTX_VERSION	5
 
 /* --- context version 1 ------------------------------------------------------ */
 
@@ -79,6 +79,9 @@ struct fomos_input {
 
 struct fomos_file;	/* version 3, below */
 struct fomos_fn;	/* version 4, below */
+struct fomos_netaddr;	/* version 5, below */
+struct fomos_resolve;
+struct fomos_netinfo;
 
 struct fomos_ctx {
 	uint32_t version;		/* context version this kernel speaks (>= 1) */
@@ -189,6 +192,58 @@ struct fomos_ctx {
 	 * everyone.  0, or FOMOS_E_BADARG (not a region of this app's),
 	 * FOMOS_E_BUSY (8 grants already). */
 	int32_t (FOMOS_CALL *grant)(void *region, uint64_t pid, uint32_t rights);
+
+	/* --- version 5: arguments, the network -------------------------------------
+	 * args: what followed "--" on the line that started the app ("run
+	 * fetch -- http://10.0.2.2/ a.txt", or a command that starts one: fetch,
+	 * ping, resolve), NUL terminated, in the app's own memory; "" if none.
+	 * At most FOMOS_ARGS_MAX bytes with the NUL. */
+	const char *args;
+	/* Sockets (IPv4).  Every call returns at once: what cannot be done yet
+	 * says FOMOS_E_AGAIN, and net_poll() tells what can be done now.  An app
+	 * sleeping in its yield is woken when one of its sockets becomes ready.
+	 * A socket belongs to its app: ending the app closes it (TCP: FIN, or
+	 * RST if the app was killed or faulted).  At most FOMOS_NET_SOCKETS per
+	 * app (then FOMOS_E_NOMEM).  A closed handle, or one from before a
+	 * resume, answers FOMOS_E_GONE.  Addresses are in host order: 10.0.2.15
+	 * is 0x0a00020f, FOMOS_IP(10, 0, 2, 15).  Helpers: fomos_tcp_listen(),
+	 * fomos_tcp_connect(), fomos_send_some() below. */
+	/* A new socket of FOMOS_NET_TCP, _UDP or _PING (ICMP echo, like Linux's
+	 * ping sockets: send an echo request, header and payload; the kernel
+	 * sets the identifier and checksum; receive the replies).  A handle > 0,
+	 * or FOMOS_E_NONET (no network), FOMOS_E_NOMEM, FOMOS_E_BADARG. */
+	int32_t (FOMOS_CALL *net_socket)(uint32_t type);
+	/* Local address and port (0: any).  FOMOS_E_INUSE if taken. */
+	int32_t (FOMOS_CALL *net_bind)(int32_t s, uint32_t ip, uint32_t port);
+	/* TCP: take connections on the bound port (backlog 1..16). */
+	int32_t (FOMOS_CALL *net_listen)(int32_t s, uint32_t backlog);
+	/* TCP: a new socket for the next waiting connection (its peer in *peer
+	 * if not NULL), or FOMOS_E_AGAIN. */
+	int32_t (FOMOS_CALL *net_accept)(int32_t s, struct fomos_netaddr *peer);
+	/* TCP: starts connecting and returns 0; net_poll() then says
+	 * FOMOS_NET_OUT (connected) or FOMOS_NET_ERR (send and recv say why:
+	 * FOMOS_E_REFUSED, FOMOS_E_TIMEDOUT ...).  UDP, PING: the default peer. */
+	int32_t (FOMOS_CALL *net_connect)(int32_t s, uint32_t ip, uint32_t port);
+	/* TCP: queues up to len bytes and returns how many (> 0), or
+	 * FOMOS_E_AGAIN (the send buffer is full).  UDP and PING: one datagram
+	 * of at most 1472 bytes to *to (NULL: the connected peer). */
+	int64_t (FOMOS_CALL *net_send)(int32_t s, const void *buf, uint64_t len,
+	    const struct fomos_netaddr *to);
+	/* TCP: up to cap bytes received; 0 at the end of the stream (the peer
+	 * closed); FOMOS_E_AGAIN if nothing yet.  UDP and PING: one datagram
+	 * (cut to cap), its sender in *from if not NULL. */
+	int64_t (FOMOS_CALL *net_recv)(int32_t s, void *buf, uint64_t cap, struct fomos_netaddr *from);
+	/* Closes it (TCP: FIN after the queued data).  0 or FOMOS_E_GONE. */
+	int32_t (FOMOS_CALL *net_close)(int32_t s);
+	/* What can be done now: FOMOS_NET_IN | _OUT | _HUP | _ERR, or FOMOS_E_GONE. */
+	int32_t (FOMOS_CALL *net_poll)(int32_t s);
+	/* Queues a name lookup, like file(): req->status is FOMOS_PENDING, then
+	 * 0 with req->ip, or FOMOS_E_NOTFOUND / FOMOS_E_TIMEDOUT.  A dotted
+	 * address answers at once.  At most 4 per app in flight (FOMOS_E_BUSY).
+	 * Keep req in the app's memory (the store) until it is done. */
+	int32_t (FOMOS_CALL *net_resolve)(struct fomos_resolve *req);
+	/* The interface's settings and counters.  0, or FOMOS_E_NONET. */
+	int32_t (FOMOS_CALL *net_info)(struct fomos_netinfo *info);
 };
 
 /* --- window flags (ctx->window) --- */
@@ -215,6 +270,13 @@ struct fomos_ctx {
 #define FOMOS_E_FAULT		(-14)	/* the provider faulted or overran inside this call (it was ended) */
 #define FOMOS_E_GONE		(-32)	/* the provider of this handle ended (or was not resumed) */
 #define FOMOS_E_VERSION		(-95)	/* the service exists, in an older version than asked for */
+#define FOMOS_E_AGAIN		(-11)	/* not now: nothing to receive, no room to send, nobody waiting */
+#define FOMOS_E_INUSE		(-98)	/* the address or port is taken */
+#define FOMOS_E_NONET		(-100)	/* no network interface */
+#define FOMOS_E_RESET		(-104)	/* the peer reset the connection */
+#define FOMOS_E_NOTCONN		(-107)	/* not connected (or not listening) */
+#define FOMOS_E_TIMEDOUT	(-110)	/* the peer or the name server did not answer */
+#define FOMOS_E_REFUSED		(-111)	/* nobody listens there */
 
 /* --- files (ctx->file, version 3) --- */
 enum {
@@ -267,6 +329,45 @@ struct fomos_fn {
 #define FOMOS_SHARE_READ	1
 #define FOMOS_SHARE_WRITE	3	/* read and write */
 #define FOMOS_CONSUMERS		0	/* grant(): every app that looked up one of my services */
+
+/* --- the network (version 5) --- */
+#define FOMOS_ARGS_MAX		256
+#define FOMOS_NET_SOCKETS	16	/* per app */
+
+enum { FOMOS_NET_TCP = 1, FOMOS_NET_UDP, FOMOS_NET_PING };
+
+#define FOMOS_NET_IN	1	/* net_recv has data or the end of the stream; net_accept a connection */
+#define FOMOS_NET_OUT	2	/* net_send has room (TCP: connected) */
+#define FOMOS_NET_HUP	4	/* the peer closed its side (TCP) */
+#define FOMOS_NET_ERR	8	/* the connection failed or was reset: send and recv say how */
+
+struct fomos_netaddr {
+	uint32_t ip;			/* host order */
+	uint16_t port;
+	uint16_t reserved;
+};
+
+#define FOMOS_NAME_MAX		256
+
+struct fomos_resolve {
+	char name[FOMOS_NAME_MAX];	/* "example.org", or "10.0.2.2" */
+	volatile int32_t status;	/* set by the kernel: FOMOS_PENDING, then 0 or FOMOS_E_* */
+	volatile uint32_t ip;		/* the answer, host order */
+};
+
+struct fomos_netinfo {
+	char name[8];			/* "eth0" */
+	uint8_t mac[6];
+	uint8_t link_up;		/* the card sees a link */
+	uint8_t prefix;			/* netmask length */
+	uint32_t ip, gateway, dns;	/* host order; ip 0: no address yet */
+	uint32_t mtu;
+	uint32_t dhcp;			/* 1: the address came from DHCP */
+	uint32_t reserved;
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
+	uint64_t rx_errors;		/* bad frames, checksums, lengths, protocols */
+	uint64_t rx_dropped, tx_errors;
+};
 
 int FOMOS_CALL start(struct fomos_ctx *ctx);
 
@@ -430,6 +531,83 @@ static inline int64_t fomos_call(struct fomos_ctx *ctx, int32_t *handle, uint32_
 	if (r == FOMOS_E_GONE || r == FOMOS_E_FAULT)
 		*handle = 0;
 	return r;
+}
+
+/* --- network helpers (version 5) --- */
+
+#define FOMOS_IP(a, b, c, d)	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+
+/* A TCP socket listening on port (any address): the handle, or a FOMOS_E_*. */
+static inline int32_t fomos_tcp_listen(struct fomos_ctx *ctx, uint32_t port, uint32_t backlog)
+{
+	int32_t s, r;
+
+	if (ctx->version < 5)
+		return FOMOS_E_NONET;
+	s = ctx->net_socket(FOMOS_NET_TCP);
+	if (s < 0)
+		return s;
+	if ((r = ctx->net_bind(s, 0, port)) < 0 || (r = ctx->net_listen(s, backlog)) < 0) {
+		ctx->net_close(s);
+		return r;
+	}
+	return s;
+}
+
+/* A TCP connection being made to ip:port: the handle (then wait for
+ * FOMOS_NET_OUT or FOMOS_NET_ERR from net_poll), or a FOMOS_E_*. */
+static inline int32_t fomos_tcp_connect(struct fomos_ctx *ctx, uint32_t ip, uint32_t port)
+{
+	int32_t s, r;
+
+	if (ctx->version < 5)
+		return FOMOS_E_NONET;
+	s = ctx->net_socket(FOMOS_NET_TCP);
+	if (s < 0)
+		return s;
+	if ((r = ctx->net_connect(s, ip, port)) < 0) {
+		ctx->net_close(s);
+		return r;
+	}
+	return s;
+}
+
+/* Sends what fits now of buf[*done..len), advancing *done: 1 once all of
+ * it is queued, 0 if some is left (call again later), or a FOMOS_E_*. */
+static inline int fomos_send_some(struct fomos_ctx *ctx, int32_t s, const void *buf, uint64_t len,
+    uint64_t *done)
+{
+	while (*done < len) {
+		int64_t n = ctx->net_send(s, (const uint8_t *)buf + *done, len - *done, 0);
+
+		if (n == FOMOS_E_AGAIN)
+			return 0;
+		if (n < 0)
+			return (int)n;
+		*done += (uint64_t)n;
+	}
+	return 1;
+}
+
+/* "a.b.c.d" into out (16 bytes is always enough); returns out. */
+static inline char *fomos_ip_text(uint32_t ip, char *out)
+{
+	char *p = out;
+	int i;
+
+	for (i = 3; i >= 0; i--) {
+		uint32_t b = (ip >> (8 * i)) & 0xff;
+
+		if (b >= 100)
+			*p++ = (char)('0' + b / 100);
+		if (b >= 10)
+			*p++ = (char)('0' + b / 10 % 10);
+		*p++ = (char)('0' + b % 10);
+		if (i)
+			*p++ = '.';
+	}
+	*p = 0;
+	return out;
 }
 
 #endif

@@ -179,6 +179,71 @@ set_bool(struct parser *ps, struct span key, struct span val, uint8_t *out)
 		    (int)MIN(val.len, CFG_QUOTE_MAX), val.p);
 }
 
+/* A dotted IPv4 address at *s, advancing past it: 1 and *ip (host order),
+ * or 0. */
+static bool
+parse_ipv4(struct span *s, uint32_t *ip)
+{
+	uint32_t v = 0;
+
+	for (int part = 0; part < 4; part++) {
+		uint32_t n = 0, digits = 0;
+
+		if (part > 0) {
+			if (s->len == 0 || s->p[0] != '.')
+				return false;
+			s->p++;
+			s->len--;
+		}
+		while (s->len > 0 && s->p[0] >= '0' && s->p[0] <= '9' && digits < 4) {
+			n = n * 10 + (uint32_t)(s->p[0] - '0');
+			s->p++;
+			s->len--;
+			digits++;
+		}
+		if (digits == 0 || digits > 3 || n > 255)
+			return false;
+		v = v << 8 | n;
+	}
+	*ip = v;
+	return true;
+}
+
+/* ip=A.B.C.D/N (N 1..32; /24 if left out), gw=A.B.C.D, dns=A.B.C.D. */
+static void
+set_ip(struct parser *ps, struct span key, struct span val, uint32_t *out, uint8_t *prefix)
+{
+	struct span s = val;
+	uint32_t ip, n = 24;
+
+	if (!parse_ipv4(&s, &ip))
+		goto bad;
+	if (prefix && s.len > 0 && s.p[0] == '/') {
+		s.p++;
+		s.len--;
+		n = 0;
+		if (s.len == 0 || s.len > 2)
+			goto bad;
+		while (s.len > 0 && s.p[0] >= '0' && s.p[0] <= '9') {
+			n = n * 10 + (uint32_t)(s.p[0] - '0');
+			s.p++;
+			s.len--;
+		}
+		if (n < 1 || n > 32)
+			goto bad;
+	}
+	if (s.len != 0)
+		goto bad;
+	*out = ip;
+	if (prefix)
+		*prefix = (uint8_t)n;
+	return;
+bad:
+	report(ps, "%.*s '%.*s' is not an IPv4 address%s, ignored",
+	    (int)MIN(key.len, CFG_QUOTE_MAX), key.p,
+	    (int)MIN(val.len, CFG_QUOTE_MAX), val.p, prefix ? " A.B.C.D/N" : " A.B.C.D");
+}
+
 static void
 parse_line(struct parser *ps, struct span line)
 {
@@ -219,6 +284,12 @@ parse_line(struct parser *ps, struct span line)
 		set_keymap(ps, val);
 	else if (span_is(key, "resume"))
 		set_bool(ps, key, val, &ps->cfg->resume);
+	else if (span_is(key, "ip"))
+		set_ip(ps, key, val, &ps->cfg->ip, &ps->cfg->ip_prefix);
+	else if (span_is(key, "gw"))
+		set_ip(ps, key, val, &ps->cfg->gw, NULL);
+	else if (span_is(key, "dns"))
+		set_ip(ps, key, val, &ps->cfg->dns, NULL);
 	else
 		report(ps, "unknown key '%.*s', ignored",
 		    (int)MIN(key.len, CFG_QUOTE_MAX), key.p);

@@ -19,6 +19,11 @@ struct boot_cfg {
 	uint8_t bench;			/* bench=yes: run the benchmarks instead of /fomos/init, then power off */
 	uint8_t keymap;			/* keymap=us|fr: enum keymap_layout, us by default */
 	uint8_t resume;			/* resume=no: start /fomos/init fresh, ignore saved apps */
+	/* The network (kernel/net): ip=A.B.C.D/N sets the address (else DHCP),
+	 * gw= the gateway, dns= the name server; IPv4 addresses in host order,
+	 * 0 when not given. */
+	uint8_t ip_prefix;		/* 1..32 with ip */
+	uint32_t ip, gw, dns;
 };
 
 /* Called once per problem with a full sentence ("boot.cfg line 3: ..."). */

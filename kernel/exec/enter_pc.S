@@ -39,7 +39,7 @@
  *
  * Keep EXEC_SVC_COUNT and EXEC_SVC_RETURN equal to exec_plat.h's.
  */
-#define EXEC_SVC_COUNT	15
+#define EXEC_SVC_COUNT	26
 #define EXEC_SVC_RETURN	63
 #define MXCSR_DEFAULT	0x1f80
 #define FCW_DEFAULT	0x037f
@@ -57,6 +57,7 @@
 	.globl exec_user_return_stub
 	.globl exec_stubs
 	.globl exec_stubs_end
+	.globl exec_return_stub_code
 	.globl exec_in_service
 
 #define ENTER_SAVE			\
@@ -249,6 +250,17 @@ exec_stubs:
 	STUB(12)
 	STUB(13)
 	STUB(14)
+	STUB(15)	/* version 5: net_socket ... net_info */
+	STUB(16)
+	STUB(17)
+	STUB(18)
+	STUB(19)
+	STUB(20)
+	STUB(21)
+	STUB(22)
+	STUB(23)
+	STUB(24)
+	STUB(25)
 	.p2align 4
 exec_return_stub_code:			/* at exec_stubs + 16 * EXEC_SVC_COUNT */
 	movq %rax, %rdi

@@ -575,10 +575,12 @@ static void exec_build_ctx(struct app *a)
 		[EXEC_SVC_CALL] = (void *)exec_svc_call, [EXEC_SVC_SHARE] = (void *)exec_share,
 		[EXEC_SVC_GRANT] = (void *)exec_grant,
 	};
+	_Static_assert(EXEC_SVC_COUNT - EXEC_SVC_NET == EXEC_NET_SVCS, "the network's services");
 	void *fn[EXEC_SVC_COUNT];
 	uint32_t n;
 
 	memcpy(a->services, plain, sizeof(plain));
+	memcpy(&a->services[EXEC_SVC_NET], exec_net_services, sizeof(exec_net_services));
 	if (a->opts.trace) {
 		a->services[EXEC_SVC_CALLOC] = (void *)exec_trace_calloc;
 		a->services[EXEC_SVC_FREE] = (void *)exec_trace_free;
@@ -614,6 +616,20 @@ static void exec_build_ctx(struct app *a)
 	    fn[EXEC_SVC_CALL];
 	a->ctx.share = (void *(FOMOS_CALL *)(uint64_t))fn[EXEC_SVC_SHARE];
 	a->ctx.grant = (int32_t (FOMOS_CALL *)(void *, uint64_t, uint32_t))fn[EXEC_SVC_GRANT];
+	a->ctx.args = a->page->args;
+	a->ctx.net_socket = (int32_t (FOMOS_CALL *)(uint32_t))fn[EXEC_SVC_NET];
+	a->ctx.net_bind = (int32_t (FOMOS_CALL *)(int32_t, uint32_t, uint32_t))fn[EXEC_SVC_NET + 1];
+	a->ctx.net_listen = (int32_t (FOMOS_CALL *)(int32_t, uint32_t))fn[EXEC_SVC_NET + 2];
+	a->ctx.net_accept = (int32_t (FOMOS_CALL *)(int32_t, struct fomos_netaddr *))fn[EXEC_SVC_NET + 3];
+	a->ctx.net_connect = (int32_t (FOMOS_CALL *)(int32_t, uint32_t, uint32_t))fn[EXEC_SVC_NET + 4];
+	a->ctx.net_send = (int64_t (FOMOS_CALL *)(int32_t, const void *, uint64_t, const struct fomos_netaddr *))
+	    fn[EXEC_SVC_NET + 5];
+	a->ctx.net_recv = (int64_t (FOMOS_CALL *)(int32_t, void *, uint64_t, struct fomos_netaddr *))
+	    fn[EXEC_SVC_NET + 6];
+	a->ctx.net_close = (int32_t (FOMOS_CALL *)(int32_t))fn[EXEC_SVC_NET + 7];
+	a->ctx.net_poll = (int32_t (FOMOS_CALL *)(int32_t))fn[EXEC_SVC_NET + 8];
+	a->ctx.net_resolve = (int32_t (FOMOS_CALL *)(struct fomos_resolve *))fn[EXEC_SVC_NET + 9];
+	a->ctx.net_info = (int32_t (FOMOS_CALL *)(struct fomos_netinfo *))fn[EXEC_SVC_NET + 10];
 }
 
 /* --- loading ------------------------------------------------------------------ */
@@ -736,6 +752,7 @@ static void exec_release(struct app *a)
 		exec_set_focus(0);
 	term_release(a->pid);
 	exec_files_cancel(a->pid);
+	exec_net_release(a, a->ended_by != APP_END_EXIT);
 	exec_share_release(a);
 	if (a->callbuf)
 		plat_unmap(a->home + EXEC_CALLBUF_OFFSET, EXEC_CALLBUF_BYTES);
@@ -1224,7 +1241,26 @@ struct fomos_ctx *exec_fresh_ctx(struct app *a, uint64_t now)
 	c->win_y = a->layer.y;
 	c->win_flags = a->win_flags;
 	c->focused = exec_focus == a->pid;
+	if (a->args_new) {
+		/* Once, before its first call: afterwards the page's copy is
+		 * the app's (and a snapshot's). */
+		memcpy(a->page->args, a->args, sizeof(a->args));
+		a->args_new = 0;
+	}
 	return c;
+}
+
+int exec_set_args(uint64_t pid, const char *args)
+{
+	struct app *a = exec_find(pid);
+	size_t n = strlen(args);
+
+	if (!a || a->calls || n >= sizeof(a->args))
+		return -1;
+	memset(a->args, 0, sizeof(a->args));
+	memcpy(a->args, args, n);
+	a->args_new = 1;
+	return 0;
 }
 
 /* Calls the app once at plat_now_ns() value `now`; returns the time after. */

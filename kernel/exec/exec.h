@@ -53,6 +53,11 @@ typedef int64_t exec_system_fn(char *line, char *out, uint32_t cap, uint64_t cal
 void exec_init(uint32_t screen_w, uint32_t screen_h);
 /* The file system behind ctx->file (NULL: none, FOMOS_E_NODISK). */
 void exec_set_fs(const struct fs_ops *fs);
+/* The network behind ctx->net_* (NULL: none, FOMOS_E_NONET). */
+struct net_ops;
+void exec_set_net(const struct net_ops *ops);
+/* ctx->args of app pid, which has not been called yet: 0, or -1. */
+int exec_set_args(uint64_t pid, const char *args);
 /* Who answers ctx->system(): the shell's command table. */
 void exec_set_system(exec_system_fn *fn);
 

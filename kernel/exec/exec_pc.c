@@ -49,14 +49,14 @@
 #define EXEC_PC_KEY_LAST	14	/* keys 1..14 go to homes */
 #define PF_PROTECTION_KEY	(1u << 5)	/* page-fault error code: PKRU refused it */
 
-extern const uint8_t exec_stubs[], exec_stubs_end[];
+extern const uint8_t exec_stubs[], exec_stubs_end[], exec_return_stub_code[];
 extern uint64_t exec_user_return_stub, exec_call_trampoline;
 extern volatile uint8_t exec_in_service;
 FOMOS_CALL int exec_enter_user(app_entry_fn fn, struct fomos_ctx *ctx, uint64_t stack_top);
 FOMOS_CALL int64_t exec_enter_user_call(uint64_t fn, const uint64_t *args, uint64_t stack_top);
 void exec_syscall_entry(void);
 
-_Static_assert(EXEC_SVC_COUNT == 15 && EXEC_SVC_RETURN == 63, "enter_pc.S has the same numbers");
+_Static_assert(EXEC_SVC_COUNT == 26 && EXEC_SVC_RETURN == 63, "enter_pc.S has the same numbers");
 
 /* Protection domains: home `slot` is domain slot; region k of home s is
  * EXEC_MAX_SLOTS + s * EXEC_REGIONS + k (the view numbers of
@@ -532,6 +532,10 @@ static void exec_pc_map_stubs(void)
 		panic("exec: no memory for the stub page");
 	memset((void *)(uintptr_t)pa, 0xcc, PAGE_SIZE);	/* int3 between the stubs */
 	memcpy((void *)(uintptr_t)pa, exec_stubs, n);
+	/* enter_pc.S has one 16-byte stub per service, then the return stub. */
+	if (exec_return_stub_code - exec_stubs != 16 * EXEC_SVC_COUNT)
+		panic("enter_pc.S has %llu service stubs, exec_plat.h %u\n",
+		    ULL((exec_return_stub_code - exec_stubs) / 16), EXEC_SVC_COUNT);
 	exec_user_return_stub = EXEC_PC_STUB_VA + 16ull * EXEC_SVC_COUNT;
 	exec_call_trampoline = exec_user_return_stub + 16;
 }

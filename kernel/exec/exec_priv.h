@@ -56,6 +56,14 @@ struct exec_share_rec {
 	struct exec_region regions[EXEC_REGIONS];
 };
 
+/* exec_net.c: a socket of an app's. */
+struct net_sock;
+struct exec_sock {
+	struct net_sock *s;		/* the platform's; NULL: free */
+	int32_t handle;			/* what the app calls it */
+	uint8_t type;			/* FOMOS_NET_* */
+};
+
 struct app {
 	/* Hot: what exec_round and exec_call touch, together at the front. */
 	struct app *next;		/* start order */
@@ -86,6 +94,11 @@ struct app {
 	uint32_t view_n;
 	uint64_t view_gen;		/* exec_share_gen when view was built */
 	char wants[EXEC_SVC_NAME];	/* a name it looked up in vain: woken when it appears */
+
+	/* Its sockets (exec_net.c) and arguments (ctx->args). */
+	struct exec_sock socks[FOMOS_NET_SOCKETS];
+	char args[FOMOS_ARGS_MAX];	/* copied into its context page before its first call */
+	uint8_t args_new;
 
 	uint64_t pid;
 	/* Its file's name less ".app", set by the executor: how the log and ps
@@ -118,6 +131,7 @@ struct exec_page {
 	void *store;			/* *ctx->store: the app's, kept between calls */
 	struct fomos_input input;	/* its view: pointer, and key events meant for it */
 	struct exec_share_rec share;	/* what it declared, for snapshots */
+	char args[FOMOS_ARGS_MAX];	/* ctx->args */
 };
 _Static_assert(sizeof(struct exec_page) <= EXEC_PAGE_BYTES, "EXEC_PAGE_BYTES");
 
@@ -187,6 +201,13 @@ void exec_share_resume(struct app *a);
 void exec_share_prune(void);
 /* For ps and `services`. */
 uint32_t exec_share_describe(const struct app *a, char *out, uint32_t cap);
+
+/* exec_net.c: the services ctx->net_socket ... net_info, in the
+ * context's order, and closing an app's sockets when it ends (abort: RST). */
+#define EXEC_NET_SVCS	11
+extern void *const exec_net_services[EXEC_NET_SVCS];
+void exec_net_release(struct app *a, int abort);
+uint32_t exec_net_sockets(const struct app *a);
 
 /* exec_files.c: ctx->file, and ending an app's requests. */
 int32_t exec_files_submit(struct app *a, struct fomos_file *req);

@@ -60,21 +60,85 @@ static void cmd_services(struct cmd_out *o, const char *arg)
 	cmd_write(o, buf, n);
 }
 
-static void cmd_run_app(struct cmd_out *o, const char *arg)
+/* Starts app NAME with the options and arguments in line ("NAME [options]
+ * [-- ARGS]", changed in place): its pid, or 0 (the answer says why). */
+static int64_t cmd_start(struct cmd_out *o, char *line, const char *what)
 {
-	char name[APP_NAME_MAX], why[128];
+	char name[APP_NAME_MAX], why[128], *args = strstr(line, " --");
 	struct app_opts opts;
 	int64_t pid;
 
-	if (app_run_args(arg, name, &opts, why, sizeof(why)) < 0) {
+	if (args && (args[3] == ' ' || !args[3])) {
+		*args = 0;
+		args += args[3] ? 4 : 3;
+	} else {
+		args = NULL;
+	}
+	if (args && strlen(args) >= FOMOS_ARGS_MAX) {
+		cmd_printf(o, "%s: the arguments are over %u bytes\n", what, FOMOS_ARGS_MAX - 1);
+		return 0;
+	}
+	if (app_run_args(line, name, &opts, why, sizeof(why)) < 0) {
 		cmd_printf(o, "%s\n", why);
-		return;
+		return 0;
 	}
 	pid = exec_run_name(name, &opts);
+	if (pid <= 0) {
+		cmd_printf(o, "%s: %s\n", what, exec_last_error());
+		return 0;
+	}
+	if (args)
+		exec_set_args((uint64_t)pid, args);
+	return pid;
+}
+
+static void cmd_run_app(struct cmd_out *o, const char *arg)
+{
+	char line[APP_NAME_MAX + 160 + FOMOS_ARGS_MAX];
+	int64_t pid;
+
+	if (strlen(arg) >= sizeof(line)) {
+		cmd_printf(o, "run: the line is too long\n");
+		return;
+	}
+	strcpy(line, arg);
+	pid = cmd_start(o, line, "run");
 	if (pid > 0)
-		cmd_printf(o, "started %s as pid %lld\n", name, (long long)pid);
-	else
-		cmd_printf(o, "run: %s\n", exec_last_error());
+		cmd_printf(o, "started %.*s as pid %lld\n", (int)strcspn(arg, " "), arg, (long long)pid);
+}
+
+/* ping, fetch, resolve: each is an app (the caller never waits), started
+ * with the command's arguments; what it finds goes to the log. */
+static void cmd_net_app(struct cmd_out *o, const char *app, const char *arg, const char *usage,
+    const char *opts)
+{
+	char line[APP_NAME_MAX + 64 + FOMOS_ARGS_MAX];
+	int64_t pid;
+
+	if (!arg[0] || strlen(arg) >= FOMOS_ARGS_MAX) {
+		cmd_printf(o, "usage: %s\n", usage);
+		return;
+	}
+	fmt_snprintf(line, sizeof(line), "%s%s -- %s", app, opts, arg);
+	pid = cmd_start(o, line, app);
+	if (pid > 0)
+		cmd_printf(o, "%s: started as pid %lld; its answer follows in the log\n", app, (long long)pid);
+}
+
+static void cmd_ping(struct cmd_out *o, const char *arg)
+{
+	cmd_net_app(o, "ping", arg, "ping HOST [COUNT]", " nofb");
+}
+
+static void cmd_fetch(struct cmd_out *o, const char *arg)
+{
+	cmd_net_app(o, "fetch", arg, "fetch URL [NAME]: NAME is saved in /fomos/data/fetch/",
+	    " nofb disk=1024M quota=64M");
+}
+
+static void cmd_resolve(struct cmd_out *o, const char *arg)
+{
+	cmd_net_app(o, "resolve", arg, "resolve NAME", " nofb");
 }
 
 static uint64_t cmd_caller_pid;		/* 0: the serial line's user */
@@ -117,7 +181,10 @@ static const struct cmd cmd_common[] = {
 	{ "help", cmd_help, "list the commands", CMD_ANYONE },
 	{ "ps", cmd_ps, "the apps, running and recently ended", CMD_ANYONE },
 	{ "services", cmd_services, "the services apps publish, who provides and who uses them", CMD_ANYONE },
-	{ "run", cmd_run_app, "run NAME [options]: start an app (see /fomos/init)", 0 },
+	{ "run", cmd_run_app, "run NAME [options] [-- ARGS]: start an app (see /fomos/init)", 0 },
+	{ "ping", cmd_ping, "ping HOST [COUNT]: ICMP echo, as an app", 0 },
+	{ "fetch", cmd_fetch, "fetch URL [NAME]: HTTP GET, shown or saved, as an app", 0 },
+	{ "resolve", cmd_resolve, "resolve NAME: the name's IPv4 address, as an app", 0 },
 	{ "kill", cmd_kill, "kill PID: end an app (an app without admin: only itself)", CMD_ANYONE },
 	{ "log", cmd_log, "the most recent log", 0 },
 };

@@ -61,6 +61,7 @@ struct host_opts {
 	uint32_t layout;		/* enum keymap_layout, for the window's keys */
 	int terminal;			/* standard input is the serial line */
 	const char *apps_dir;		/* where `run NAME` looks; NULL: the first app's folder */
+	const char *args;		/* ctx->args of the apps given; NULL: "" */
 	struct host_at at[HOST_AT_MAX];
 	uint32_t at_count;
 };
@@ -83,6 +84,7 @@ static void host_usage(FILE *f)
 	    "  --at N:type:TEXT    TEXT typed just before round N (escapes as --type)\n"
 	    "  --terminal          standard input is the serial line: an app's\n"
 	    "                      term_read gets its bytes (term_write always prints)\n"
+	    "  --args TEXT         ctx->args of the apps given (what follows -- in `run`)\n"
 	    "  --data DIR          the apps' files: DIR/NAME/... (default ./fomos-data)\n"
 	    "  --apps DIR          where `run NAME` finds NAME.app (default: the folder\n"
 	    "                      of the first app given)\n"
@@ -242,6 +244,7 @@ static int host_parse_options(int argc, char **argv, struct host_opts *o)
 		{ "terminal", no_argument, NULL, 'T' },
 		{ "data", required_argument, NULL, 'd' },
 		{ "apps", required_argument, NULL, 'a' },
+		{ "args", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -263,6 +266,12 @@ static int host_parse_options(int argc, char **argv, struct host_opts *o)
 			o->type_len = host_unescape(optarg);
 		} else if (c == 'T') {
 			o->terminal = 1;
+		} else if (c == 'g') {
+			if (strlen(optarg) >= FOMOS_ARGS_MAX) {
+				fprintf(stderr, "fomos-host: --args is over %u bytes\n", FOMOS_ARGS_MAX - 1);
+				return -1;
+			}
+			o->args = optarg;
 		} else if (c == 'd') {
 			host_files_init(optarg);
 		} else if (c == 'a') {
@@ -445,6 +454,10 @@ static void host_sleep_until(uint64_t until)
 	if (until <= now)
 		return;
 	ns = MIN(until - now, 1000000000ull);	/* look at host_stop now and then */
+	if (host_net_open()) {
+		host_net_wait(ns);	/* a socket that becomes ready ends the wait */
+		return;
+	}
 	t.tv_sec = (time_t)(ns / 1000000000ull);
 	t.tv_nsec = (long)(ns % 1000000000ull);
 	nanosleep(&t, NULL);	/* EINTR: a signal, seen by the caller */
@@ -498,6 +511,8 @@ static void host_loop(const struct host_opts *o, const uint32_t *pixels)
 		next = MIN(next, o->stop_ns);
 		if (o->headless)
 			host_sleep_until(next);
+		else if (host_net_open())
+			host_net_wait(2000000);	/* the window's events and the sockets, both looked at often */
 		else
 			host_window_wait(drew ? MIN(next, last_frame + HOST_FRAME_NS) : next);
 	}
@@ -567,9 +582,15 @@ int main(int argc, char **argv)
 	exec_init(o.width, o.height);
 	exec_set_system(cmd_system);
 	exec_set_fs(host_files_fs());
+	exec_set_net(&host_net_ops);
 	host_apps_dir_from(o.apps_dir, argv[optind]);
-	for (i = optind; i < argc; i++)
-		started += host_start_arg(argv[i]) > 0;
+	for (i = optind; i < argc; i++) {
+		int64_t pid = host_start_arg(argv[i]);
+
+		if (pid > 0 && o.args)
+			exec_set_args((uint64_t)pid, o.args);
+		started += pid > 0;
+	}
 	if (!started) {
 		fprintf(stderr, "fomos-host: no app could start\n");
 		status = 1;

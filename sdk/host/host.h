@@ -52,6 +52,13 @@ void host_window_close(void);
 void host_files_init(const char *data_dir);
 const struct fs_ops *host_files_fs(void);
 
+/* host_net.c: apps' sockets over Linux's (netops.h). */
+struct net_ops;
+extern const struct net_ops host_net_ops;
+int host_net_open(void);		/* any socket open */
+/* Sleeps up to ns, less if a socket becomes ready (its app is woken). */
+void host_net_wait(uint64_t ns);
+
 /* --- host_png.c --------------------------------------------------------------------- */
 
 /* Writes pixels (0xAARRGGBB, alpha ignored) as an 8-bit RGB PNG.  Returns

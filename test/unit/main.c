@@ -51,6 +51,7 @@ void cfg_overlong_line_is_reported_and_ignored(void);
 void cfg_never_reads_past_len(void);
 void cfg_works_without_a_report_callback(void);
 void cfg_random_bytes_give_only_well_formed_messages(void);
+void cfg_network_addresses_are_parsed_and_bad_ones_reported(void);
 /* test_pmm.c */
 void pmm_frees_only_usable_ram_and_keeps_its_bitmap_out(void);
 void pmm_never_hands_out_page_zero(void);
@@ -331,6 +332,7 @@ static const struct unit_test {
 	T(cfg_never_reads_past_len),
 	T(cfg_works_without_a_report_callback),
 	T(cfg_random_bytes_give_only_well_formed_messages),
+	T(cfg_network_addresses_are_parsed_and_bad_ones_reported),
 	T(pmm_frees_only_usable_ram_and_keeps_its_bitmap_out),
 	T(pmm_never_hands_out_page_zero),
 	T(pmm_keeps_its_bitmap_out_of_the_first_mib),

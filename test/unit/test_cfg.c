@@ -280,3 +280,32 @@ cfg_random_bytes_give_only_well_formed_messages(void)
 		free(text);
 	}
 }
+
+void
+cfg_network_addresses_are_parsed_and_bad_ones_reported(void)
+{
+	struct boot_cfg cfg;
+	struct heard h;
+
+	cfg_defaults(&cfg);
+	CHECK_EQ_U64(cfg.ip, 0);	/* no ip=: DHCP */
+	CHECK_EQ_U64(parse(&cfg, &h, "ip=10.0.2.15/24\ngw = 10.0.2.2\ndns=10.0.2.3\n"), 0);
+	CHECK_EQ_U64(cfg.ip, 0x0a00020f);
+	CHECK_EQ_U64(cfg.ip_prefix, 24);
+	CHECK_EQ_U64(cfg.gw, 0x0a000202);
+	CHECK_EQ_U64(cfg.dns, 0x0a000203);
+	CHECK_EQ_U64(parse(&cfg, &h, "ip=192.168.1.7\n"), 0);	/* /24 when left out */
+	CHECK_EQ_U64(cfg.ip, 0xc0a80107);
+	CHECK_EQ_U64(cfg.ip_prefix, 24);
+	CHECK_EQ_U64(parse(&cfg, &h, "ip=10.0.0.1/8\n"), 0);
+	CHECK_EQ_U64(cfg.ip_prefix, 8);
+	/* Each bad one is reported; the address before it stays. */
+	CHECK_EQ_U64(parse(&cfg, &h,
+	    "ip=10.0.0.256/8\nip=10.0.0/8\nip=10.0.0.2/33\nip=10.0.0.2/\ngw=1.2.3.4/8\ndns=1..2.3\nip=1.2.3.4x\n"), 7);
+	CHECK(strstr(h.msgs[0], "line 1: ip '10.0.0.256/8' is not an IPv4 address A.B.C.D/N") != NULL);
+	CHECK(strstr(h.msgs[4], "line 5: gw '1.2.3.4/8' is not an IPv4 address A.B.C.D") != NULL);
+	CHECK_EQ_U64(cfg.ip, 0x0a000001);
+	CHECK_EQ_U64(cfg.ip_prefix, 8);
+	CHECK_EQ_U64(cfg.gw, 0x0a000202);
+	CHECK_EQ_U64(cfg.dns, 0x0a000203);
+}

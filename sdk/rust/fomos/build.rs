@@ -53,7 +53,13 @@ fn main() {
         win_x, win_y, win_flags, focused, screen_width, screen_height, window, raise, damage,
         system, term_read, term_write,
         file,
-        caller, publish, lookup, call, share, grant);
+        caller, publish, lookup, call, share, grant,
+        args, net_socket, net_bind, net_listen, net_accept, net_connect, net_send, net_recv,
+        net_close, net_poll, net_resolve, net_info);
+    fields!(fomos_netaddr: ip, port, reserved);
+    fields!(fomos_resolve: name, status, ip);
+    fields!(fomos_netinfo: name, mac, link_up, prefix, ip, gateway, dns, mtu, dhcp, reserved,
+        rx_packets, rx_bytes, tx_packets, tx_bytes, rx_errors, rx_dropped, tx_errors);
     fields!(fomos_file: op, reserved, path, buf, offset, len, status, reserved2, done);
     field("fomos_fn", "fn", offset!(fomos_fn, r#fn));
     fields!(fomos_fn: args, reserved);
@@ -64,7 +70,8 @@ fn main() {
                 stringify!($t), size_of::<$t>()).unwrap();
         )* };
     }
-    sizes!(fomos_surface, fomos_event, fomos_input, fomos_ctx, fomos_file, fomos_fn);
+    sizes!(fomos_surface, fomos_event, fomos_input, fomos_ctx, fomos_file, fomos_fn,
+        fomos_netaddr, fomos_resolve, fomos_netinfo);
 
     macro_rules! consts {
         ($($c:ident = $r:expr),* $(,)?) => { $(
@@ -81,7 +88,13 @@ fn main() {
         FOMOS_E_NOMEM = E_NOMEM, FOMOS_E_BUSY = E_BUSY, FOMOS_E_NODISK = E_NODISK,
         FOMOS_E_BADARG = E_BADARG, FOMOS_E_NOSPACE = E_NOSPACE, FOMOS_E_PATH = E_PATH,
         FOMOS_E_TOOBIG = E_TOOBIG, FOMOS_E_FAULT = E_FAULT, FOMOS_E_GONE = E_GONE,
-        FOMOS_E_VERSION = E_VERSION,
+        FOMOS_E_VERSION = E_VERSION, FOMOS_E_AGAIN = E_AGAIN, FOMOS_E_INUSE = E_INUSE,
+        FOMOS_E_NONET = E_NONET, FOMOS_E_RESET = E_RESET, FOMOS_E_NOTCONN = E_NOTCONN,
+        FOMOS_E_TIMEDOUT = E_TIMEDOUT, FOMOS_E_REFUSED = E_REFUSED,
+        FOMOS_ARGS_MAX = ARGS_MAX, FOMOS_NET_SOCKETS = NET_SOCKETS, FOMOS_NET_TCP = NET_TCP,
+        FOMOS_NET_UDP = NET_UDP, FOMOS_NET_PING = NET_PING, FOMOS_NET_IN = NET_IN,
+        FOMOS_NET_OUT = NET_OUT, FOMOS_NET_HUP = NET_HUP, FOMOS_NET_ERR = NET_ERR,
+        FOMOS_NAME_MAX = NAME_MAX,
         FOMOS_FILE_READ = FILE_READ, FOMOS_FILE_WRITE = FILE_WRITE, FOMOS_FILE_REPLACE = FILE_REPLACE,
         FOMOS_FILE_SIZE = FILE_SIZE, FOMOS_FILE_LIST = FILE_LIST, FOMOS_FILE_DELETE = FILE_DELETE,
         FOMOS_SHARE_READ = SHARE_READ, FOMOS_SHARE_WRITE = SHARE_WRITE, FOMOS_CONSUMERS = CONSUMERS,

@@ -12,7 +12,7 @@
 use core::ffi::c_void;
 
 /// The context version this crate speaks: `FOMOS_CTX_VERSION`.
-pub const CTX_VERSION: u32 = 4;
+pub const CTX_VERSION: u32 = 5;
 
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -68,6 +68,17 @@ pub type CallFn =
     unsafe extern "sysv64" fn(handle: i32, f: u32, a0: u64, a1: u64, a2: u64, a3: u64) -> i64;
 pub type ShareFn = unsafe extern "sysv64" fn(size: u64) -> *mut c_void;
 pub type GrantFn = unsafe extern "sysv64" fn(region: *mut c_void, pid: u64, rights: u32) -> i32;
+pub type NetSocketFn = unsafe extern "sysv64" fn(kind: u32) -> i32;
+pub type NetBindFn = unsafe extern "sysv64" fn(s: i32, ip: u32, port: u32) -> i32;
+pub type NetListenFn = unsafe extern "sysv64" fn(s: i32, backlog: u32) -> i32;
+pub type NetAcceptFn = unsafe extern "sysv64" fn(s: i32, peer: *mut fomos_netaddr) -> i32;
+pub type NetSendFn =
+    unsafe extern "sysv64" fn(s: i32, buf: *const c_void, len: u64, to: *const fomos_netaddr) -> i64;
+pub type NetRecvFn =
+    unsafe extern "sysv64" fn(s: i32, buf: *mut c_void, cap: u64, from: *mut fomos_netaddr) -> i64;
+pub type NetHandleFn = unsafe extern "sysv64" fn(s: i32) -> i32;
+pub type NetResolveFn = unsafe extern "sysv64" fn(req: *mut fomos_resolve) -> i32;
+pub type NetInfoFn = unsafe extern "sysv64" fn(info: *mut fomos_netinfo) -> i32;
 /// A published service function: `fomos_service_fn`.
 pub type ServiceFn =
     extern "sysv64" fn(ctx: *mut fomos_ctx, a0: u64, a1: u64, a2: u64, a3: u64) -> i64;
@@ -106,6 +117,66 @@ pub struct fomos_ctx {
     pub call: CallFn,
     pub share: ShareFn,
     pub grant: GrantFn,
+    /* version 5 */
+    pub args: *const u8,
+    pub net_socket: NetSocketFn,
+    pub net_bind: NetBindFn,
+    pub net_listen: NetListenFn,
+    pub net_accept: NetAcceptFn,
+    pub net_connect: NetBindFn,
+    pub net_send: NetSendFn,
+    pub net_recv: NetRecvFn,
+    pub net_close: NetHandleFn,
+    pub net_poll: NetHandleFn,
+    pub net_resolve: NetResolveFn,
+    pub net_info: NetInfoFn,
+}
+
+pub const ARGS_MAX: usize = 256;
+pub const NET_SOCKETS: u32 = 16;
+pub const NET_TCP: u32 = 1;
+pub const NET_UDP: u32 = 2;
+pub const NET_PING: u32 = 3;
+pub const NET_IN: i32 = 1;
+pub const NET_OUT: i32 = 2;
+pub const NET_HUP: i32 = 4;
+pub const NET_ERR: i32 = 8;
+pub const NAME_MAX: usize = 256;
+
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct fomos_netaddr {
+    pub ip: u32,
+    pub port: u16,
+    pub reserved: u16,
+}
+
+#[repr(C)]
+pub struct fomos_resolve {
+    pub name: [u8; NAME_MAX],
+    pub status: i32,
+    pub ip: u32,
+}
+
+#[repr(C)]
+pub struct fomos_netinfo {
+    pub name: [u8; 8],
+    pub mac: [u8; 6],
+    pub link_up: u8,
+    pub prefix: u8,
+    pub ip: u32,
+    pub gateway: u32,
+    pub dns: u32,
+    pub mtu: u32,
+    pub dhcp: u32,
+    pub reserved: u32,
+    pub rx_packets: u64,
+    pub rx_bytes: u64,
+    pub tx_packets: u64,
+    pub tx_bytes: u64,
+    pub rx_errors: u64,
+    pub rx_dropped: u64,
+    pub tx_errors: u64,
 }
 
 pub const PATH_MAX: usize = 128;
@@ -151,6 +222,13 @@ pub const E_TOOBIG: i32 = -27;
 pub const E_FAULT: i32 = -14;
 pub const E_GONE: i32 = -32;
 pub const E_VERSION: i32 = -95;
+pub const E_AGAIN: i32 = -11;
+pub const E_INUSE: i32 = -98;
+pub const E_NONET: i32 = -100;
+pub const E_RESET: i32 = -104;
+pub const E_NOTCONN: i32 = -107;
+pub const E_TIMEDOUT: i32 = -110;
+pub const E_REFUSED: i32 = -111;
 
 /* files */
 pub const FILE_READ: u32 = 1;
