@@ -395,6 +395,8 @@ static void conn_file_done(struct fomos_ctx *ctx, struct conn *c)
 		    !strcmp(c->path + strlen(c->path) - 10, "index.html")) {
 			/* A folder without an index: list it. */
 			c->path[strlen(c->path) - 10] = 0;
+			if (c->path[0])
+				c->path[strlen(c->path) - 1] = 0;	/* "docs/": the folder is "docs" */
 			free(c->out);
 			c->out = malloc(HTTPD_LIST_MAX);
 			if (!c->out) {
@@ -592,6 +594,10 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 		if (!h->port || h->port > 65535)
 			h->port = 80;
 		h->listener = fomos_tcp_listen(ctx, h->port, 16);
+		if (h->listener == FOMOS_E_NONET) {
+			printf("httpd: no network card: nothing to serve\n");
+			return -1;
+		}
 		if (h->listener < 0) {
 			int32_t e = h->listener;
 

@@ -242,6 +242,8 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 			}
 			s->stage = F_BODY;
 			take_body(s, s->head + used, s->head_len - used);
+			if (s->length >= 0 && s->body >= (uint64_t)s->length)
+				s->eof = 1;
 		}
 		return 0;
 	case F_BODY: {
@@ -279,6 +281,10 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 			take_body(s, tmp, (uint64_t)n);
 			moved = 1;
 			flush(ctx, s, 0);
+			if (s->length >= 0 && s->body >= (uint64_t)s->length) {
+				s->eof = 1;	/* all of it: no need to wait for the close */
+				break;
+			}
 		}
 		if (moved)
 			s->last_ns = ctx->time_ns;

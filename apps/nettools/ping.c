@@ -36,18 +36,17 @@ static uint16_t swap16(uint16_t v)
 
 static int finish(struct st *s)
 {
-	char ip[16];
+	char ip[16], rtt[96] = "";
 
 	fomos_ip_text(s->req.ip, ip);
-	printf("ping: %s: %u sent, %u received, %u%% lost", ip, s->sent, s->got,
-	    s->sent ? (s->sent - s->got) * 100 / s->sent : 0);
 	if (s->got)
-		printf(", rtt min/avg/max %llu.%03llu/%llu.%03llu/%llu.%03llu ms\n",
+		snprintf(rtt, sizeof(rtt), ", rtt min/avg/max %llu.%03llu/%llu.%03llu/%llu.%03llu ms",
 		    (unsigned long long)(s->min_us / 1000), (unsigned long long)(s->min_us % 1000),
 		    (unsigned long long)(s->sum_us / s->got / 1000), (unsigned long long)(s->sum_us / s->got % 1000),
 		    (unsigned long long)(s->max_us / 1000), (unsigned long long)(s->max_us % 1000));
-	else
-		printf("\n");
+	/* One printf, one log line. */
+	printf("ping: %s: %u sent, %u received, %u%% lost%s\n", ip, s->sent, s->got,
+	    s->sent ? (s->sent - s->got) * 100 / s->sent : 0, rtt);
 	return s->got ? -1 : -2;
 }
 

@@ -535,7 +535,14 @@ static void sock_close(struct net_sock *s, int abort)
 		if (s->tcp) {
 			struct tcp_pcb *pcb = s->tcp;
 
-			sock_tcp_detach(pcb);
+			if (s->listening) {
+				/* A listening pcb has only an accept callback
+				 * (lwIP asserts on the others). */
+				tcp_arg(pcb, NULL);
+				tcp_accept(pcb, NULL);
+			} else {
+				sock_tcp_detach(pcb);
+			}
 			s->tcp = NULL;
 			if (abort && !s->listening)
 				tcp_abort(pcb);		/* RST now */

@@ -8,6 +8,7 @@
 #include "kcmds.h"
 #include "kmem.h"
 #include "lib.h"
+#include "net.h"
 #include "pci.h"
 #include "pmm.h"
 #include "power.h"
@@ -68,6 +69,15 @@ static void kcmd_shutdown(struct cmd_out *o, const char *arg)
 	cmd_printf(o, "shutdown failed: no ACPI power-off on this machine\n");
 }
 
+static void kcmd_net(struct cmd_out *o, const char *arg)
+{
+	static char buf[1024];
+	uint32_t n = net_describe(buf, sizeof(buf));
+
+	(void)arg;
+	cmd_write(o, buf, MIN(n, (uint32_t)sizeof(buf) - 1));
+}
+
 static void kcmd_reboot(struct cmd_out *o, const char *arg)
 {
 	(void)o;
@@ -79,6 +89,7 @@ const struct cmd cmd_platform[] = {
 	{ "mem", kcmd_mem, "physical memory, kernel heap, apps", CMD_ANYONE },
 	{ "time", kcmd_time, "time since boot", CMD_ANYONE },
 	{ "lspci", kcmd_lspci, "the PCI functions and their drivers", 0 },
+	{ "net", kcmd_net, "the network: address, gateway, dns, link, packets, errors", CMD_ANYONE },
 	{ "disk", disk_cmd, "disk [sum NAME [FIRST N] | wtest NAME]: the disks", 0 },
 	{ "save", kcmd_save, "save every running app to /fomos/state/ (resumed at the next boot)", 0 },
 	{ "suspend", kcmd_suspend, "save, then power off", 0 },

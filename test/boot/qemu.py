@@ -67,12 +67,16 @@ class Machine:
     image as it is (e.g. the one an earlier Machine left in its directory,
     `machine.image`) instead of a fresh copy of build/esp-pristine.img; cfg and files
     still go into it.  esp_readonly=True attaches the disk read-only
-    (the guest sees a read-only virtio-blk device).
+    (the guest sees a read-only virtio-blk device).  net: a -netdev backend
+    without its id ('user,restrict=on,hostfwd=tcp:127.0.0.1:P-:80', 'socket,
+    listen=127.0.0.1:P'): the guest gets a virtio-net card (MAC `mac`) on
+    it, and every frame is captured into `machine.pcap` (the first 256
+    bytes of each).  Without net the machine has no network card.
     """
 
     def __init__(self, tmp_path, memory='256M', machine='q35', cfg=None,
                  resolution=None, extra_args=(), vga=True, files=None, input_devices=True,
-                 image=None, esp_readonly=False):
+                 image=None, esp_readonly=False, net=None, mac='52:54:00:12:34:56'):
         self.dir = Path(tmp_path)
         self.memory, self.machine = memory, machine
         self.cfg = cfg.encode() if isinstance(cfg, str) else cfg
@@ -98,6 +102,10 @@ class Machine:
         self.given_image = Path(image) if image else None
         self.image = self.given_image or self.dir / 'esp.img'
         self.esp_readonly = esp_readonly
+        self.pcap = self.dir / 'net.pcap'
+        self.nic = ['-nic', 'none'] if net is None else [
+            '-netdev', f'{net},id=n0', '-device', f'virtio-net-pci,netdev=n0,mac={mac}',
+            '-object', f'filter-dump,id=dump0,netdev=n0,file={self.pcap},maxlen=256']
         self._text = ''
         self._decoder = codecs.getincrementaldecoder('utf-8')('replace')
         self._pos = 0  # wait_for searches from here
@@ -158,7 +166,7 @@ class Machine:
                 '-drive', f'if=none,id=esp,format=raw,file={img}'
                 + (',readonly=on' if self.esp_readonly else ''),
                 '-device', 'virtio-blk-pci,drive=esp,bootindex=0',
-                '-nic', 'none', '-display', 'none', '-vga', 'none',
+                *self.nic, '-display', 'none', '-vga', 'none',
                 *self.input_devices,
                 '-d', 'guest_errors', '-D', str(self.guest_errors),
                 *self.display,
