@@ -34,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import host_cpu, qemu_version
+from bench import host_cpu, qemu_cpu_seconds, qemu_version
 from qemu import ROOT, Machine
 
 CACHE = ROOT / 'build' / 'netbench'
@@ -123,6 +123,7 @@ def measure(port, big, index, scratch, own):
         if code != 200 or got.read_bytes() != want:
             raise RuntimeError(f'GET {path}: status {code}, {size} bytes, not the file served')
     runs = []
+    cpu = qemu_cpu_seconds(own)
     for _ in range(RUNS):
         others = max(others, other_qemus(own))
         code, size, seconds = curl(base + '/big.bin', '/dev/null')
@@ -130,7 +131,12 @@ def measure(port, big, index, scratch, own):
             raise RuntimeError(f'GET /big.bin: status {code}, {size} of {len(big)} bytes')
         runs.append(seconds)
     others = max(others, other_qemus(own))
-    figures = {'curl': runs, 'wrk': wrk(base + '/index.html')}
+    # QEMU's CPU time (all its threads) per download and per request: what
+    # the guest costs, less dependent on what else the host runs.
+    figures = {'curl': runs, 'curl_cpu': (qemu_cpu_seconds(own) - cpu) / RUNS}
+    cpu = qemu_cpu_seconds(own)
+    figures['wrk'] = wrk(base + '/index.html')
+    figures['wrk_cpu'] = (qemu_cpu_seconds(own) - cpu) / figures['wrk']['requests']
     figures['others'] = max(others, other_qemus(own))
     return figures
 
@@ -355,6 +361,9 @@ def table(fomos, linux):
              f'| requests/s, wrk {" ".join(WRK_ARGS)}, /index.html | {wrk_cell(fw)} | '
              f'{wrk_cell(lw)} | {fw["rps"] / lw["rps"]:.2f}x |', '',
              f'curl runs (s): Fomos {times(fomos)}; Linux {times(linux)}.',
+             f'QEMU CPU time (all threads) per download: Fomos {fomos["curl_cpu"]:.2f} s, '
+             f'Linux {linux["curl_cpu"]:.2f} s; per request under wrk: Fomos '
+             f'{fomos["wrk_cpu"] * 1000:.2f} ms, Linux {linux["wrk_cpu"] * 1000:.2f} ms.',
              f'Boot to serving (from QEMU start): Fomos {fomos["boot"]:.1f} s, Linux {linux["boot"]:.1f} s.',
              f'Other QEMUs on this host while measuring (the most seen, sampled between runs): '
              f'Fomos {fomos["others"]}, Linux {linux["others"]}.']
