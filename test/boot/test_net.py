@@ -96,6 +96,12 @@ def raw_exchange(port, data, timeout=20):
             out += chunk
 
 
+def console_ready(m):
+    """The console took the serial line and printed its first prompt: what
+    `command` sends from now on is answered by it."""
+    m.wait_seen(r"Fomos console: type 'help' for the commands\r?\n> ", timeout=60)
+
+
 def pid_of(m, name):
     ps = command(m, 'ps')
     found = re.search(rf'^\s*(\d+) {name}\s+running', ps, re.M)
@@ -116,6 +122,7 @@ def test_httpd_serves_the_host_and_the_kernel_answers_ping(machine, tmp_path):
                        '/fomos/data/httpd/docs/b&c.txt': b'beta\n'})
     m.wait_seen(NET + r' via none, dns none \(dhcp\)', timeout=120)
     m.wait_seen(SERVING, timeout=60)
+    console_ready(m)
     r, body = wait_http(port)
     assert r.status == 200 and b'Hello from Fomos' in body
     assert r.getheader('Content-Type') == 'text/html; charset=utf-8'
@@ -180,6 +187,7 @@ def test_httpd_serves_the_host_and_the_kernel_answers_ping(machine, tmp_path):
 
     # Killed mid-transfer: the client sees the connection end, not a hang.
     pid = pid_of(m, 'httpd')
+    out = tmp_path / 'cut.bin'
     slow = subprocess.Popen(['curl', '-sS', '--limit-rate', '300k', '-m', '120', '-o', str(out),
                              f'http://127.0.0.1:{port}/big.bin'], stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
@@ -223,6 +231,7 @@ def test_fetch_saves_a_file_that_survives_a_reboot(machine, tmp_path):
         m = machine(net=f'user,restrict=on,guestfwd=tcp:10.0.2.100:8000-cmd:{relay}')
         m.wait_seen(NET, timeout=120)
         m.wait_seen(r'httpd: serving', timeout=60)
+        console_ready(m)
         assert 'started as pid' in command(m, 'fetch http://10.0.2.100:8000/data.bin data.bin')
         m.wait_for(r'fetch: saved 3145728 bytes as /fomos/data/fetch/data\.bin', timeout=180)
         command(m, 'fetch http://10.0.2.100:8000/hello.txt')
@@ -254,6 +263,7 @@ def test_two_fomos_guests_one_serves_the_other_fetches(machine, tmp_path):
     a.wait_seen(SERVING, timeout=60)
     b = machine(net=f'socket,connect=127.0.0.1:{port}', mac='52:54:00:00:00:02',
                 cfg='ip=10.0.3.2/24\ngw=10.0.3.1\ndns=10.0.3.1\n')
+    console_ready(b)
     b.wait_seen(r'net: eth0 52:54:00:00:00:02 10\.0\.3\.2/24 via 10\.0\.3\.1, dns 10\.0\.3\.1 \(boot\.cfg\)',
                timeout=120)
     command(b, 'fetch http://10.0.3.1/ page.html')
@@ -298,6 +308,7 @@ def test_garbage_frames_cost_nothing_but_are_counted(machine):
     listener.close()
     m.wait_seen(r'net: eth0 52:54:00:12:34:56 10\.0\.4\.1/24', timeout=120)
     m.wait_seen(SERVING, timeout=60)
+    console_ready(m)
     mine = bytes.fromhex('525400123456')
     me = bytes.fromhex('020000000099')
 
@@ -341,3 +352,31 @@ def test_garbage_frames_cost_nothing_but_are_counted(machine):
     ps = command(m, 'ps')
     assert re.search(r'\d+ httpd\s+running', ps) and re.search(r'\d+ console\s+running', ps), ps
     peer.close()
+
+
+def test_hostile_calls_to_the_network_get_errors_and_resumed_sockets_are_gone(machine, tmp_path):
+    """nethostile hands every network service bad pointers, wrapping
+    lengths, forged and closed handles and an over-quota socket: each gets
+    its error, the kernel goes on.  Then `suspend` and a new boot: the
+    resumed httpd finds its old sockets gone (FOMOS_E_GONE, no hang),
+    listens again and serves."""
+    port = free_port()
+    m = machine(net=user_net(port))
+    m.wait_seen(SERVING, timeout=120)
+    console_ready(m)
+    assert 'started nethostile' in command(m, 'run nethostile nofb')
+    done = m.wait_for(r'nethostile: done, (\d+) wrong', timeout=60)
+    log = m.serial_text
+    assert done.group(1) == '0', '\n'.join(l for l in log.splitlines() if 'WRONG' in l)
+    assert len(re.findall(r'nethostile: ok ', log)) >= 30
+    assert wait_http(port, '/')[0].status == 200  # httpd never noticed
+    m.send('suspend\r')
+    m.wait_exit(timeout=120)
+    port2 = free_port()
+    again = machine(net=user_net(port2), image=m.image)
+    pid = again.wait_seen(r'snapshot: resumed httpd as pid (\d+)', timeout=120).group(1)
+    again.wait_seen(rf'httpd\[{pid}\]: ' + SERVING, timeout=60)
+    r, body = wait_http(port2, '/')
+    assert r.status == 200 and b'Hello from Fomos' in body
+    status = wait_http(port2, '/status')[1].decode()   # its own ps: one httpd, the resumed one
+    assert re.findall(r'(\d+) httpd\s+running', status) == [pid], status
