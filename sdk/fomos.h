@@ -28,7 +28,8 @@
  * Every pointer and length an app hands a service must be its own memory
  * (its image, surface, stack, or what calloc gave it): the kernel checks
  * each, and a wild one ends the app at once with a message naming the
- * service (file(), which has a status to answer with, says FOMOS_E_BADARG).
+ * service (file() and the network's calls, which have a status to answer
+ * with, say FOMOS_E_BADARG).
  *
  * An app includes this header and nothing else of the system.  Build it with
  * sdk/fomos-cc (see sdk/README.md).
@@ -537,8 +538,10 @@ static inline int64_t fomos_call(struct fomos_ctx *ctx, int32_t *handle, uint32_
 
 #define FOMOS_IP(a, b, c, d)	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 
-/* A TCP socket listening on port (any address): the handle, or a FOMOS_E_*. */
-static inline int32_t fomos_tcp_listen(struct fomos_ctx *ctx, uint32_t port, uint32_t backlog)
+/* A TCP socket, listening on port (any address, listen != 0) or being
+ * connected to ip:port: the handle, or a FOMOS_E_* (nothing left open). */
+static inline int32_t fomos_tcp_open(struct fomos_ctx *ctx, int listen, uint32_t ip, uint32_t port,
+    uint32_t backlog)
 {
 	int32_t s, r;
 
@@ -547,29 +550,27 @@ static inline int32_t fomos_tcp_listen(struct fomos_ctx *ctx, uint32_t port, uin
 	s = ctx->net_socket(FOMOS_NET_TCP);
 	if (s < 0)
 		return s;
-	if ((r = ctx->net_bind(s, 0, port)) < 0 || (r = ctx->net_listen(s, backlog)) < 0) {
+	r = listen ? ctx->net_bind(s, ip, port) : ctx->net_connect(s, ip, port);
+	if (r >= 0 && listen)
+		r = ctx->net_listen(s, backlog);
+	if (r < 0) {
 		ctx->net_close(s);
 		return r;
 	}
 	return s;
 }
 
+/* A TCP socket listening on port (any address): the handle, or a FOMOS_E_*. */
+static inline int32_t fomos_tcp_listen(struct fomos_ctx *ctx, uint32_t port, uint32_t backlog)
+{
+	return fomos_tcp_open(ctx, 1, 0, port, backlog);
+}
+
 /* A TCP connection being made to ip:port: the handle (then wait for
  * FOMOS_NET_OUT or FOMOS_NET_ERR from net_poll), or a FOMOS_E_*. */
 static inline int32_t fomos_tcp_connect(struct fomos_ctx *ctx, uint32_t ip, uint32_t port)
 {
-	int32_t s, r;
-
-	if (ctx->version < 5)
-		return FOMOS_E_NONET;
-	s = ctx->net_socket(FOMOS_NET_TCP);
-	if (s < 0)
-		return s;
-	if ((r = ctx->net_connect(s, ip, port)) < 0) {
-		ctx->net_close(s);
-		return r;
-	}
-	return s;
+	return fomos_tcp_open(ctx, 0, ip, port, 0);
 }
 
 /* Sends what fits now of buf[*done..len), advancing *done: 1 once all of
