@@ -256,11 +256,13 @@ static void exec_net_resolved(void *arg, int32_t status, uint32_t ip)
 	q->pid = 0;
 	if (!a || !exec_app_range(a, q->req, sizeof(*q->req), 1))
 		return;
+	/* From the loop's network poll, outside any app's call: the kernel's
+	 * own state, where app memory is reachable (no plat_user_open: its
+	 * close would shut it for the rest of the loop); every home open. */
 	plat_homes_open();
-	plat_user_open();
 	q->req->ip = ip;
+	__asm__ volatile("" ::: "memory");	/* ip before status: the app polls status */
 	q->req->status = status;
-	plat_user_close();
 	a->wake_ns = 0;
 }
 

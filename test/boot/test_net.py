@@ -297,15 +297,34 @@ def _ipv4(src, dst, proto, payload, bad_checksum=False, total=None):
     return head[:10] + struct.pack('>H', s) + head[12:] + payload
 
 
+class _Frames:
+    """Frames from QEMU's socket netdev: each a 4-byte big-endian length,
+    then the frame."""
+
+    def __init__(self, sock):
+        self.sock, self.buf = sock, b''
+
+    def next(self):
+        while len(self.buf) < 4 or len(self.buf) < 4 + struct.unpack('>I', self.buf[:4])[0]:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError('QEMU closed the socket network')
+            self.buf += chunk
+        n = struct.unpack('>I', self.buf[:4])[0]
+        frame, self.buf = self.buf[4:4 + n], self.buf[4 + n:]
+        return frame
+
+
 def test_garbage_frames_cost_nothing_but_are_counted(machine):
     """A peer on the wire sends truncated, oversized and corrupt frames and
     a flood: the kernel and its apps go on, `net` counts the bad ones, and
-    the link still works (the peer's ARP request is answered)."""
+    the link still works: the peer's ARP request is answered, and the peer,
+    as the name server, answers `resolve`."""
     port = free_port()
     listener = socket.socket()
     listener.bind(('127.0.0.1', port))
     listener.listen(1)
-    m = machine(net=f'socket,connect=127.0.0.1:{port}', cfg='ip=10.0.4.1/24\n')
+    m = machine(net=f'socket,connect=127.0.0.1:{port}', cfg='ip=10.0.4.1/24\ndns=10.0.4.2\n')
     peer, _ = listener.accept()
     listener.close()
     m.wait_seen(r'net: eth0 52:54:00:12:34:56 10\.0\.4\.1/24', timeout=120)
@@ -339,15 +358,55 @@ def test_garbage_frames_cost_nothing_but_are_counted(machine):
                  socket.inet_aton('10.0.4.2'), b'\0' * 6, socket.inet_aton('10.0.4.1')))
     send(arp)
     peer.settimeout(60)
-    buf = b''
+    frames = _Frames(peer)
     while True:
-        while len(buf) < 4 or len(buf) < 4 + struct.unpack('>I', buf[:4])[0]:
-            buf += peer.recv(65536)
-        n = struct.unpack('>I', buf[:4])[0]
-        frame, buf = buf[4:4 + n], buf[4 + n:]
+        frame = frames.next()
         if frame[12:14] == b'\x08\x06' and frame[20:22] == b'\x00\x02':
             assert frame[28:32] == socket.inet_aton('10.0.4.1') and frame[32:38] == me
             break
+    # And its name server (boot.cfg's dns=) is the peer: `resolve` asks it
+    # over UDP, and gets an address, or "no such name".
+    stop = threading.Event()
+    answered = []
+
+    def name_server():
+        peer.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                frame = frames.next()
+            except socket.timeout:
+                continue
+            if frame[12:14] == b'\x08\x06' and frame[20:22] == b'\x00\x01' and \
+                    frame[38:42] == socket.inet_aton('10.0.4.2'):   # who has 10.0.4.2?
+                send(_frame(frame[6:12], me, 0x0806, struct.pack(
+                    '>HHBBH6s4s6s4s', 1, 0x0800, 6, 4, 2, me, socket.inet_aton('10.0.4.2'),
+                    frame[6:12], frame[28:32])))
+            elif frame[12:14] == b'\x08\x00' and frame[23] == 17 and frame[36:38] == b'\x00\x35':
+                hl = (frame[14] & 15) * 4
+                udp = frame[14 + hl:]
+                query = udp[8:]
+                qend = query.index(b'\0', 12) + 5                     # name, type, class
+                name = query[12:qend - 4]
+                known = name == b'\x05fomos\x04test\x00'
+                answer = query[:2] + (b'\x81\x80' if known else b'\x81\x83') + b'\x00\x01' + \
+                    (b'\x00\x01' if known else b'\x00\x00') + b'\x00\x00\x00\x00' + query[12:qend]
+                if known:
+                    answer += b'\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04' + bytes([10, 0, 4, 77])
+                reply = struct.pack('>HHHH', 53, struct.unpack('>H', udp[:2])[0], 8 + len(answer), 0) + answer
+                send(_frame(frame[6:12], me, 0x0800, _ipv4('10.0.4.2', '10.0.4.1', 17, reply)))
+                answered.append(name)
+
+    server = threading.Thread(target=name_server, daemon=True)
+    server.start()
+    try:
+        command(m, 'resolve fomos.test')
+        m.wait_for(r'resolve: fomos\.test is 10\.0\.4\.77\r', timeout=60)
+        command(m, 'resolve nowhere.test')
+        m.wait_for(r'resolve: nowhere\.test: no address', timeout=60)
+    finally:
+        stop.set()
+        server.join(timeout=10)
+    assert b'\x05fomos\x04test\x00' in answered
     net = command(m, 'net')
     errors = re.search(r'in: +(\d+) packets, \d+ bytes; errors (\d+), dropped (\d+)', net)
     assert errors and int(errors.group(2)) + int(errors.group(3)) >= 3000, net
