@@ -84,6 +84,7 @@ struct ums {
 	uint8_t probe;			/* P_* */
 	uint8_t tries;
 	uint8_t resets;			/* recoveries in a row */
+	int8_t failed;			/* why the transport is being reset (USB_E*) */
 	uint32_t tag;
 	struct usb_xfer x;
 	uint8_t *wrap;			/* DMA: CBW at 0, CSW at 64, sense at 128, small data at 256 */
@@ -145,10 +146,17 @@ static void ums_end(struct ums *u, int32_t result)
 		done(u);
 }
 
+static const char *const ums_phases[] = { "", "command", "data", "status", "status", "data", "status" };
+
 /* BOT 5.3.4: the device is told to forget the command, both pipes are
  * cleared, and the command fails. */
-static void ums_reset(struct ums *u)
+static void ums_reset(struct ums *u, int why)
 {
+	if (u->probe == P_RUN)
+		klog("usb: %s: %s in the %s phase of SCSI command %02x; resetting the transport\n", u->blk.name,
+		    why == USB_ETIMEDOUT ? "no answer" : why ? usb_strerror(why) : "a bad status wrapper",
+		    ums_phases[u->phase < ARRAY_LEN(ums_phases) ? u->phase : 0], u->wrap[15]);
+	u->failed = (int8_t)why;
 	u->phase = C_RESET;
 	u->x.done = ums_xfer_done;
 	u->x.arg = u;
@@ -176,7 +184,7 @@ static void ums_xfer_done(struct usb_xfer *x)
 	switch (u->phase) {
 	case C_CBW:
 		if (st) {
-			ums_reset(u);
+			ums_reset(u, st);
 		} else if (u->data_len) {
 			u->phase = C_DATA;
 			ums_bulk(u, u->data_in ? u->in : u->out, u->data, u->data_len, UMS_DATA_MS);
@@ -189,14 +197,14 @@ static void ums_xfer_done(struct usb_xfer *x)
 			u->phase = C_CLEAR_DATA;
 			ums_clear_halt(u, u->data_in ? u->in : u->out);
 		} else if (st) {
-			ums_reset(u);
+			ums_reset(u, st);
 		} else {
 			ums_read_csw(u, C_CSW);
 		}
 		return;
 	case C_CLEAR_DATA:
 		if (st)
-			ums_reset(u);
+			ums_reset(u, st);
 		else
 			ums_read_csw(u, C_CSW);
 		return;
@@ -208,7 +216,7 @@ static void ums_xfer_done(struct usb_xfer *x)
 		} else if (st || x->actual < sizeof(*csw) || csw->sig != CSW_SIG || csw->tag != u->tag ||
 		    csw->status > 1) {
 			/* No status, a wrong one, or a phase error (2). */
-			ums_reset(u);
+			ums_reset(u, st);
 		} else {
 			u->csw_status = csw->status;
 			u->residue = csw->residue;
@@ -218,7 +226,7 @@ static void ums_xfer_done(struct usb_xfer *x)
 		return;
 	case C_CLEAR_CSW:
 		if (st)
-			ums_reset(u);
+			ums_reset(u, st);
 		else
 			ums_read_csw(u, C_CSW_AGAIN);
 		return;
@@ -232,10 +240,10 @@ static void ums_xfer_done(struct usb_xfer *x)
 		return;
 	case C_RESET_OUT:
 		u->csw_status = 0xff;	/* no status: the transport failed */
-		if (++u->resets >= 3 || st == USB_ETIMEDOUT)
+		if (++u->resets >= 3 || st)
 			klog("usb: %s: the transport failed %u times in a row%s\n", u->blk.name, u->resets,
-			    st ? " and the reset found no answer" : "");
-		ums_end(u, st == USB_ETIMEDOUT ? BLK_ETIMEDOUT : BLK_EIO);
+			    st ? ", and the reset got no answer" : "");
+		ums_end(u, u->failed == USB_ETIMEDOUT ? BLK_ETIMEDOUT : BLK_EIO);
 		return;
 	}
 }
