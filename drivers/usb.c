@@ -50,6 +50,7 @@ static uint32_t usb_bus_count;
 static struct usb_dev usb_devs[USB_MAX_DEVS];	/* state FREE when unused */
 
 static void usb_enum_issue(struct usb_dev *d);
+static void usb_announce(struct usb_dev *d);
 
 const char *usb_strerror(int err)
 {
@@ -237,6 +238,15 @@ void usb_bus_dead(struct usb_bus *b)
 		}
 }
 
+void usb_poll_transfers(struct usb_bus *b)
+{
+	if (b->polling)
+		return;
+	b->polling = 1;
+	b->ops->poll(b);
+	b->polling = 0;
+}
+
 void usb_poll(struct usb_bus *b)
 {
 	uint64_t now;
@@ -256,10 +266,13 @@ void usb_poll(struct usb_bus *b)
 			continue;
 		if (d->state == USB_DEV_ENUMERATING && d->wait_until && now >= d->wait_until)
 			usb_enum_issue(d);
-		else if (d->state == USB_DEV_CONFIGURED)
+		else if (d->state == USB_DEV_CONFIGURED) {
 			for (j = 0; j < d->iface_count; j++)
 				if (d->ifaces[j].driver && d->ifaces[j].driver->poll)
 					d->ifaces[j].driver->poll(&d->ifaces[j]);
+			if (!d->announced && d->state == USB_DEV_CONFIGURED)
+				usb_announce(d);
+		}
 	}
 	b->polling = 0;
 }
@@ -520,8 +533,7 @@ static void usb_take_name(struct usb_dev *d, const uint8_t *s, uint32_t len)
 
 static void usb_bind(struct usb_dev *d)
 {
-	char line[160];
-	uint32_t i, j, n = 0;
+	uint32_t i, j;
 
 	d->state = USB_DEV_CONFIGURED;
 	d->wait_until = 0;
@@ -535,6 +547,19 @@ static void usb_bind(struct usb_dev *d)
 			klog("%s: interface %u (%s, class %02x:%02x:%02x) is not supported; left alone\n",
 			    usb_label(d), f->number, usb_class_name(f->class), f->class, f->subclass, f->protocol);
 	}
+}
+
+/* One line per device, once its class drivers know what each interface
+ * is ("keyboard", "sda", "hub"), or have given up on it. */
+static void usb_announce(struct usb_dev *d)
+{
+	char line[160];
+	uint32_t i, n;
+
+	for (i = 0; i < d->iface_count; i++)
+		if (d->ifaces[i].busy && !d->ifaces[i].what[0])
+			return;
+	d->announced = 1;
 	n = fmt_snprintf(line, sizeof(line), "%s: %04x:%04x, %s speed", usb_label(d), d->vendor, d->product,
 	    usb_speed_name(d->speed));
 	for (i = 0; i < d->iface_count; i++)
@@ -542,6 +567,8 @@ static void usb_bind(struct usb_dev *d)
 			n += fmt_snprintf(line + n, sizeof(line) - n, ", %s (%s)",
 			    d->ifaces[i].what[0] ? d->ifaces[i].what : usb_class_name(d->ifaces[i].class),
 			    d->ifaces[i].driver->name);
+	if (n < sizeof(line) && !d->iface_count)
+		fmt_snprintf(line + n, sizeof(line) - n, ", no interfaces");
 	klog("%s\n", line);
 }
 

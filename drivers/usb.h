@@ -169,6 +169,7 @@ struct usb_dev {
 	uint64_t wait_until;		/* usb.c: when to send the next step's request, ns (0: not now) */
 	uint8_t retries;		/* usb.c: of the first request */
 	uint8_t iproduct;		/* usb.c: the product string's index */
+	uint8_t announced;		/* usb.c: its line is in the log */
 };
 
 /* What a host controller does for the core.  Everything that takes a
@@ -232,8 +233,12 @@ int usb_bus_add(struct usb_bus *b);
 void usb_port_changed(struct usb_bus *b, uint32_t port);
 /* The controller stopped answering: every device on it is gone. */
 void usb_bus_dead(struct usb_bus *b);
-/* Completions, the root ports, enumeration, the class drivers' polls. */
+/* Completions, the root ports, enumeration, the class drivers' polls:
+ * the kernel's loop, through the host controller's driver poll. */
 void usb_poll(struct usb_bus *b);
+/* Completions only: for a wait inside the kernel (a block request at
+ * boot, a save), which must not feed the apps' input meanwhile. */
+void usb_poll_transfers(struct usb_bus *b);
 /* Nonzero while some bus still has devices coming up (drivers_init waits,
  * for a bounded time, so that a USB boot disk is there before files_init). */
 int usb_busy(void);

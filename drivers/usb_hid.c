@@ -17,6 +17,12 @@
  * relative (mice) or absolute (tablets: scaled from their logical range to
  * the screen).  A boot mouse whose descriptor makes no sense falls back to
  * the boot protocol (buttons, X, Y, and a wheel byte if it sends one).
+ *
+ * A report is kept when its transfer completes (with the time of the
+ * interrupt that announced it) and handed to the input hub from the class
+ * poll, in the kernel's loop, as virtio input is: a completion can also
+ * run inside a wait of the kernel (reading a snapshot from a USB stick),
+ * and input must not reach the apps in the middle of that.
  */
 #include "drivers.h"
 #include "inputhub.h"
@@ -30,6 +36,8 @@
 #define HID_REPEAT_DELAY_NS	(500ull * 1000000)
 #define HID_REPEAT_NS		(33ull * 1000000)
 #define HID_TIMEOUT_MS		2000
+#define HID_QUEUE		16	/* reports waiting for the class poll */
+#define HID_REPORT_BYTES	64	/* of each: keyboards send 8, pointers a few */
 
 /* Class requests (HID 1.11, 7.2). */
 #define HID_GET_DESCRIPTOR	0x06	/* standard, to the interface */
@@ -50,6 +58,12 @@ struct hid_field {
 	uint8_t size;			/* bits; 0: not in the report */
 	uint8_t is_signed;
 	int32_t min, max;		/* logical range */
+};
+
+struct hid_report {
+	uint64_t time_ns;		/* the interrupt that announced it */
+	uint32_t len;
+	uint8_t data[HID_REPORT_BYTES];
 };
 
 struct hid {
@@ -73,6 +87,9 @@ struct hid {
 	uint16_t repeat_code;		/* the key that repeats while held, 0: none */
 	uint64_t repeat_at;
 	uint64_t retry_at;		/* resubmit the report transfer then (after an error) */
+	struct hid_report queue[HID_QUEUE];	/* [head % HID_QUEUE] is the oldest */
+	uint32_t head, tail;
+	uint32_t dropped;		/* reports the queue had no room for */
 };
 
 /* HID usages of the keyboard page (0x07) to evdev key codes, 0x04-0x91. */
@@ -95,11 +112,6 @@ static const uint8_t hid_mods[8] = { 29, 42, 56, 125, 97, 54, 100, 126 };
 
 static void hid_in_done(struct usb_xfer *x);
 
-static uint64_t hid_now_event(void)
-{
-	/* When it arrived: the interrupt that announced it. */
-	return timer_tsc_to_ns(drivers_irq_tsc());
-}
 
 /* --- the report descriptor (HID 1.11, 6.2.2) ------------------------------------ */
 
@@ -232,9 +244,8 @@ static int hid_held(const uint8_t *r, uint8_t usage)
 	return 0;
 }
 
-static void hid_keyboard(struct hid *h, const uint8_t *r, uint32_t len)
+static void hid_keyboard(struct hid *h, const uint8_t *r, uint32_t len, uint64_t t)
 {
-	uint64_t t = hid_now_event();
 	uint8_t cur[8] = { 0 };
 	uint32_t i;
 
@@ -270,9 +281,8 @@ static int32_t hid_scale(const struct hid_field *f, int32_t v, int32_t screen)
 	return (int32_t)(((int64_t)v - f->min) * (screen - 1) / span);
 }
 
-static void hid_pointer(struct hid *h, const uint8_t *r, uint32_t len)
+static void hid_pointer(struct hid *h, const uint8_t *r, uint32_t len, uint64_t t)
 {
-	uint64_t t = hid_now_event();
 	uint32_t buttons = 0, i;
 	int32_t x, y, wheel;
 
@@ -338,11 +348,31 @@ static void hid_in_done(struct usb_xfer *x)
 		h->retry_at = timer_ns() + 100000000;
 		return;
 	}
-	if (h->kind == HID_KEYBOARD)
-		hid_keyboard(h, x->buf, x->actual);
-	else
-		hid_pointer(h, x->buf, x->actual);
+	if (h->tail - h->head < HID_QUEUE) {
+		struct hid_report *r = &h->queue[h->tail++ % HID_QUEUE];
+
+		/* When it arrived: the interrupt that announced it. */
+		r->time_ns = timer_tsc_to_ns(drivers_irq_tsc());
+		r->len = MIN(x->actual, (uint32_t)HID_REPORT_BYTES);
+		memcpy(r->data, x->buf, r->len);
+	} else if (!h->dropped++) {
+		klog("%s: input reports came faster than they were read; some were dropped\n", usb_label(h->dev));
+	}
 	hid_in_submit(h);
+}
+
+/* The reports kept since the last poll, to the input hub, in order. */
+static void hid_deliver(struct hid *h)
+{
+	while (h->head != h->tail) {
+		const struct hid_report *r = &h->queue[h->head % HID_QUEUE];
+
+		if (h->kind == HID_KEYBOARD)
+			hid_keyboard(h, r->data, r->len, r->time_ns);
+		else
+			hid_pointer(h, r->data, r->len, r->time_ns);
+		h->head++;
+	}
 }
 
 /* --- bringing it up ------------------------------------------------------------------ */
@@ -442,6 +472,7 @@ static void hid_poll(struct usb_iface *i)
 		drivers_input_add();
 		hid_in_submit(h);
 	}
+	hid_deliver(h);
 	now = timer_ns();
 	if (h->retry_at && now >= h->retry_at)
 		hid_in_submit(h);
@@ -470,6 +501,7 @@ static int hid_attach(struct usb_iface *i)
 	h->iface = i;
 	h->dev = i->dev;
 	h->ep = ep;
+	h->last_x = h->last_y = -1;	/* the first position is news, even 0,0 */
 	/* HID descriptor (6.2.1): the report descriptor's length at bytes 7-8. */
 	h->report_len = hd && hd[0] >= 9 ? (uint16_t)MIN(hd[7] | hd[8] << 8, HID_REPORT_MAX) : HID_REPORT_MAX;
 	if (i->subclass == 1 && i->protocol == 1) {

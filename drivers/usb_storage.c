@@ -386,7 +386,7 @@ static void ums_blk_poll(struct blk_dev *d)
 	struct ums *u = d->priv;
 
 	if (u->iface && !d->dead)
-		usb_poll(u->dev->bus);
+		usb_poll_transfers(u->dev->bus);
 }
 
 /* The block layer gave up on it: every request ends now.  A transfer
