@@ -362,6 +362,7 @@ static void i8042_poll(void)
 
 int i8042_find(void)
 {
+	uint64_t t0 = timer_ns();
 	int r;
 
 	if (acpi.boot_arch_valid && !(acpi.boot_arch & 2)) {
@@ -418,9 +419,10 @@ int i8042_find(void)
 		drivers_input_add();
 	if (kbc.has_aux)
 		drivers_input_add();
-	klog("i8042: %s%s%s, scan code set 2, %s\n", kbc.has_kbd ? "PS/2 keyboard" : "",
+	klog("i8042: %s%s%s, scan code set 2, %s (set up in %llu ms)\n", kbc.has_kbd ? "PS/2 keyboard" : "",
 	    kbc.has_kbd && kbc.has_aux ? " and " : "", kbc.has_aux ? (kbc.wheel ? "PS/2 mouse with a wheel" :
-	    "PS/2 mouse") : "", kbc.irqs ? "IRQ 1 and 12 through the I/O APIC" : "polled every 10 ms");
+	    "PS/2 mouse") : "", kbc.irqs ? "IRQ 1 and 12 through the I/O APIC" : "polled every 10 ms",
+	    ULL((timer_ns() - t0) / 1000000));
 	return 0;
 }
 
