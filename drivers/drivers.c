@@ -23,7 +23,6 @@ static const struct driver *const drivers[] = {
 	&driver_xhci,
 	&driver_i8042,
 };
-#define DRIVER_I8042	3
 
 static uint32_t drivers_claimed[ARRAY_LEN(drivers)];
 static uint32_t drivers_inputs;	/* keyboards and pointers, every kind */
@@ -107,8 +106,9 @@ void drivers_init(void)
 		else
 			klog("pci: %s\n", line);
 	}
-	if (i8042_find() == 0)
-		drivers_claimed[DRIVER_I8042]++;
+	for (j = 0; j < ARRAY_LEN(drivers); j++)
+		if (drivers[j] == &driver_i8042 && i8042_find() == 0)
+			drivers_claimed[j]++;
 	drivers_settle();
 	if (!drivers_inputs)
 		klog("input: no keyboard or pointer found; the serial line is the keyboard\n");
