@@ -241,6 +241,7 @@ static int vinput_probe(struct pci_dev *d)
 	virtio_pci_ready(&vi->vd);
 	vinput_refill(vi);
 	vinput_count++;
+	drivers_input_add();
 	klog("virtio-input: %s is a %s (\"%s\")%s\n", vi->vd.label, vinput_kinds[vi->kind], vi->name,
 	    vi->vd.msix ? "" : ", polled (no MSI-X)");
 	return 0;

@@ -366,6 +366,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 
 		if (why)
 			efi_log("efi: disk benchmark skipped: %s\n", why);
+		why = efi_diskbench_usb(efi_bs, li ? li->DeviceHandle : NULL, &bi->diskbench_usb);
+		if (why)
+			efi_log("efi: USB disk benchmark skipped: %s\n", why);
 	}
 
 	efi_setup_gop(&bi->cfg, &bi->fb);

@@ -224,7 +224,7 @@ static void main_on_own_stack(void *arg)
 	main_fault_on_purpose(bi->cfg.fault);
 	main_start_apps(bi);
 	if (bi->cfg.bench) {
-		bench_disk_ovmf(&bi->diskbench);
+		bench_disk_ovmf(&bi->diskbench, &bi->diskbench_usb);
 		bench_run(main_turn);
 	}
 	exec_snap_resume(bi->cfg.resume);

@@ -11,6 +11,12 @@
  * a 16 MiB file in 64 KiB files_write_at calls and one files_flush, first
  * as a new file (its clusters allocated as it grows), then rewritten in
  * place, then read back with files_read_at for comparison.
+ *
+ * A USB stick (QEMU's usb-storage, a copy of the same image) gets the same
+ * reads, next to OVMF's USB BlockIo on it; then both disks get raw writes
+ * over their last 16 MiB, sequential and random: the benchmark boots
+ * throwaway copies of the ESP, and a FAT volume this empty keeps nothing
+ * there.
  */
 #include "bench_disk.h"
 #include "blk.h"
@@ -22,22 +28,24 @@
 #include "log.h"
 #include "timer.h"
 
-static const struct boot_diskbench *bench_fw;
+static const struct boot_diskbench *bench_fw, *bench_fw_usb;
 
-void bench_disk_ovmf(const struct boot_diskbench *f)
+void bench_disk_ovmf(const struct boot_diskbench *f, const struct boot_diskbench *usb)
 {
 	bench_fw = f;
+	bench_fw_usb = usb;
 }
 
 struct bench_rand {
 	uint64_t state, blocks;
+	uint64_t first;		/* sector the blocks count from */
 };
 
 static uint64_t bench_disk_where(void *arg, uint64_t i)
 {
 	struct bench_rand *r = arg;
 
-	return bench_disk_next(&r->state, r->blocks) * (BENCH_DISK_RAND_REQ / BLK_SECTOR);
+	return r->first + bench_disk_next(&r->state, r->blocks) * (BENCH_DISK_RAND_REQ / BLK_SECTOR);
 }
 
 /* ns for a pipeline over d, 0 on an error (logged). */
@@ -47,7 +55,8 @@ static uint64_t bench_disk_run(struct blk_pipe *p, const char *what)
 	int err = blk_pipe_run(p, &where);
 
 	if (err) {
-		klog("bench: disk %s: read at sector %llu failed: %s\n", what, where, blk_strerror(err));
+		klog("bench: disk %s: %s at sector %llu failed: %s\n", what, p->op == BLK_READ ? "read" : "write",
+		    where, blk_strerror(err));
 		return 0;
 	}
 	return MAX(timer_ns() - t0, 1);
@@ -67,7 +76,7 @@ static uint64_t bench_disk_seq(struct blk_dev *d, uint64_t bytes, uint32_t depth
 
 static uint64_t bench_disk_rand(struct blk_dev *d, uint32_t depth)
 {
-	struct bench_rand r = { BENCH_DISK_SEED, d->sectors / (BENCH_DISK_RAND_REQ / BLK_SECTOR) };
+	struct bench_rand r = { BENCH_DISK_SEED, d->sectors / (BENCH_DISK_RAND_REQ / BLK_SECTOR), 0 };
 	struct blk_pipe p = { 0 };
 
 	p.d = d;
@@ -157,10 +166,90 @@ static void bench_disk_write(void)
 	    BENCH_WRITE_FILE, BENCH_WRITE_BYTES >> 20, BENCH_WRITE_CHUNK >> 10, s_new, s_rewrite, s_read);
 }
 
+#define BENCH_RAW_BYTES		(16ull << 20)	/* raw writes: the last 16 MiB of a disk */
+
+/* Raw writes over the last BENCH_RAW_BYTES of d: sequential 1 MiB requests
+ * (as large as the device takes) 8 in flight and a flush, then
+ * BENCH_DISK_RAND_COUNT random 4 KiB writes, 1 and 32 in flight. */
+static void bench_disk_raw_write(struct blk_dev *d)
+{
+	uint64_t first = d->sectors - BENCH_RAW_BYTES / BLK_SECTOR, t0, seq, r1, r32;
+	struct bench_rand r = { BENCH_DISK_SEED, BENCH_RAW_BYTES / BENCH_DISK_RAND_REQ, first };
+	struct blk_pipe p = { 0 };
+	char mbs[24];
+
+	if (d->sectors < 2 * BENCH_RAW_BYTES / BLK_SECTOR || d->read_only)
+		return;
+	p.d = d;
+	p.op = BLK_WRITE;
+	p.depth = 8;
+	p.chunk = BENCH_DISK_SEQ_REQ / BLK_SECTOR;
+	p.first = first;
+	p.count = BENCH_RAW_BYTES / BLK_SECTOR;
+	t0 = timer_ns();
+	if (!bench_disk_run(&p, "raw sequential") || blk_flush(d))
+		return;
+	seq = MAX(timer_ns() - t0, 1);
+	memset(&p, 0, sizeof(p));
+	p.d = d;
+	p.op = BLK_WRITE;
+	p.depth = 1;
+	p.chunk = BENCH_DISK_RAND_REQ / BLK_SECTOR;
+	p.requests = BENCH_DISK_RAND_COUNT;
+	p.where = bench_disk_where;
+	p.arg = &r;
+	r1 = bench_disk_run(&p, "raw random");
+	r.state = BENCH_DISK_SEED;
+	p.depth = 32;
+	r32 = r1 ? bench_disk_run(&p, "raw random") : 0;
+	if (!r32)
+		return;
+	bench_mbs(mbs, BENCH_RAW_BYTES, seq);
+	klog("bench: disk raw write: disk=%s mib=%llu seq_mbs=%s rand_req_kib=%u qd1_iops=%llu qd32_iops=%llu\n",
+	    d->name, BENCH_RAW_BYTES >> 20, mbs, BENCH_DISK_RAND_REQ >> 10, bench_iops(r1), bench_iops(r32));
+}
+
+/* The USB stick, if there is one: the same reads as on the boot disk. */
+static struct blk_dev *bench_disk_usb(void)
+{
+	const struct boot_diskbench *fw = bench_fw_usb;
+	struct blk_dev *d = NULL;
+	uint64_t bytes, fw_seq_ns = 0, fw_rand_ns = 0, q1, q8, r1, r32;
+	char fws[24], s1[24], s8[24];
+	uint32_t i;
+
+	for (i = 0; i < blk_count() && !d; i++)
+		if (blk_get(i)->name[0] == 's' && blk_get(i)->name[1] == 'd' && !blk_get(i)->dead &&
+		    (!fw || !fw->sectors || blk_get(i)->sectors == fw->sectors))
+			d = blk_get(i);
+	if (!d || d->sectors < BENCH_DISK_SEQ_REQ / BLK_SECTOR)
+		return NULL;
+	if (fw && fw->sectors) {
+		bytes = fw->seq_bytes;
+		fw_seq_ns = MAX(timer_tsc_delta_ns(fw->seq_tsc), 1);
+		fw_rand_ns = MAX(timer_tsc_delta_ns(fw->rand_tsc), 1);
+	} else {
+		bytes = ALIGN_DOWN(MIN(d->sectors * BLK_SECTOR, BENCH_DISK_SEQ_BYTES), BENCH_DISK_SEQ_REQ);
+		klog("bench: disk: the firmware's USB figures are missing (see the efi: lines)\n");
+	}
+	q1 = bench_disk_seq(d, bytes, 1);
+	q8 = bench_disk_seq(d, bytes, 8);
+	r1 = bench_disk_rand(d, 1);
+	r32 = bench_disk_rand(d, 32);
+	bench_mbs(fws, bytes, fw_seq_ns);
+	bench_mbs(s1, bytes, q1);
+	bench_mbs(s8, bytes, q8);
+	klog("bench: usb disk read: disk=%s mib=%llu req_kib=%u ovmf_mbs=%s qd1_mbs=%s qd8_mbs=%s "
+	    "reads=%u rand_req_kib=%u ovmf_iops=%llu qd1_iops=%llu qd32_iops=%llu\n", d->name, bytes >> 20,
+	    BENCH_DISK_SEQ_REQ >> 10, fws, s1, s8, BENCH_DISK_RAND_COUNT, BENCH_DISK_RAND_REQ >> 10,
+	    bench_iops(fw_rand_ns), bench_iops(r1), bench_iops(r32));
+	return d;
+}
+
 void bench_disk(void)
 {
 	const struct boot_diskbench *fw = bench_fw;
-	struct blk_dev *d = NULL;
+	struct blk_dev *d = NULL, *usb;
 	uint64_t bytes, fw_seq_ns = 0, fw_rand_ns = 0, q1, q8, r1, r32;
 	char fws[24], s1[24], s8[24];
 	uint32_t i;
@@ -198,4 +287,8 @@ void bench_disk(void)
 	    d->name, BENCH_DISK_RAND_COUNT, BENCH_DISK_RAND_REQ >> 10, bench_iops(fw_rand_ns),
 	    bench_iops(r1), bench_iops(r32));
 	bench_disk_write();
+	usb = bench_disk_usb();
+	bench_disk_raw_write(d);
+	if (usb)
+		bench_disk_raw_write(usb);
 }

@@ -115,6 +115,7 @@ struct boot_info {
 	char early_log[BOOT_EARLY_LOG];
 
 	struct boot_diskbench diskbench;	/* bench=yes only */
+	struct boot_diskbench diskbench_usb;	/* bench=yes, a USB stick besides the boot disk */
 };
 
 __attribute__((noreturn)) void kernel_main(struct boot_info *bi);

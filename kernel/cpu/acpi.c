@@ -78,6 +78,10 @@ static void acpi_parse_fadt(const struct acpi_header *f)
 		acpi.pm_timer_port = x_pm_tmr;
 	acpi.pm_timer_32bit = (acpi_field(f, 112, 4) >> 8) & 1;	/* TMR_VAL_EXT */
 	acpi.pm1a_cnt = acpi_field(f, 64, 4);
+	if (f->revision >= 2 && f->length >= 111) {
+		acpi.boot_arch_valid = 1;
+		acpi.boot_arch = (uint16_t)acpi_field(f, 109, 2);
+	}
 	acpi.pm1b_cnt = acpi_field(f, 68, 4);
 	acpi.smi_cmd = acpi_field(f, 48, 4);
 	acpi.acpi_enable = acpi_field(f, 52, 1);

@@ -26,6 +26,10 @@ struct acpi_info {
 	uint8_t s5_valid, slp_typa, slp_typb;
 	uint8_t reset_valid, reset_value;
 	struct acpi_gas reset_reg;
+	/* FADT IAPC_BOOT_ARCH (5.2.9.3), meaningful from FADT revision 2 on:
+	 * bit 1 says the machine has an 8042 keyboard controller. */
+	uint8_t boot_arch_valid;
+	uint16_t boot_arch;
 	uint64_t hpet_base;		/* 0 if no HPET table */
 	uint64_t lapic_base;
 	uint32_t table_count;

@@ -296,6 +296,36 @@ static int pg_protect_image(uint64_t base, uint64_t size)
 	return 0;
 }
 
+/*
+ * The framebuffer, write-combining (Intel SDM vol. 3, 11.12): the CPU
+ * gathers the compositor's stores into whole bursts instead of one bus
+ * write each (uncached, as the firmware's MTRRs usually leave video
+ * memory) or read-for-ownership cache fills (write-back).  PAT entry 1
+ * (PWT alone) becomes WC, Linux's layout; entry 3 (PCD and PWT, what
+ * device registers use) stays UC and nothing else maps with PWT alone.
+ */
+#define MSR_PAT		0x277
+#define PAT_VALUE	0x0007040600070106ull	/* WB WC UC- UC, WB WT UC- UC */
+
+static void paging_fb_wc(const struct boot_fb *fb)
+{
+	uint32_t r[4];
+
+	cpuid(1, 0, r);
+	if (!fb->base || !fb->size || !(r[3] & (1u << 16))) {
+		if (fb->base)
+			klog("paging: no PAT on this CPU: the framebuffer stays as the firmware's MTRRs say\n");
+		return;
+	}
+	wrmsr(MSR_PAT, PAT_VALUE);
+	if (paging_map(fb->base, fb->base, fb->size, PG_RW | PG_NX | PG_WC) < 0)
+		return;
+	write_cr3(read_cr3());
+	/* Lines the console wrote through the old write-back mapping. */
+	__asm__ volatile("wbinvd" ::: "memory");
+	klog("paging: framebuffer at 0x%llx (%llu KiB) write-combining (PAT)\n", fb->base, fb->size >> 10);
+}
+
 int paging_init(const struct boot_info *bi)
 {
 	uint64_t top = 4ull << 30;
@@ -324,5 +354,6 @@ int paging_init(const struct boot_info *bi)
 	pg_active = 1;
 	klog("paging: identity map of %llu MiB, kernel code read-only, data no-execute%s\n",
 	    top >> 20, pg_nx_mask ? "" : " (no NX on this CPU)");
+	paging_fb_wc(&bi->fb);
 	return 0;
 }

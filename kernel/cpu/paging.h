@@ -13,6 +13,7 @@
 #define PG_PRESENT	(1ull << 0)
 #define PG_WRITE	(1ull << 1)
 #define PG_USER		(1ull << 2)		/* ring 3 may use it (an app's home) */
+#define PG_WC		(1ull << 3)		/* PWT alone: PAT entry 1, write-combining (paging_init sets it) */
 #define PG_NOCACHE	(1ull << 4)
 #define PG_DIRTY	(1ull << 6)		/* set by the CPU on a write */
 #define PG_LARGE	(1ull << 7)

@@ -20,7 +20,8 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame must match isr.S
 #define VEC_NMI		2
 #define VEC_MACHINE_CHECK	18
 #define VEC_TIMER	0x20
-#define VEC_VIRTIO	0x30	/* every virtio device's MSI-X entry 0 */
+#define VEC_VIRTIO	0x30	/* every virtio device's MSI-X entry 0 (and the xHCI's) */
+#define VEC_LEGACY	0x31	/* ISA interrupts through the I/O APIC (the i8042's) */
 #define VEC_SPURIOUS	0xff
 
 typedef void trap_handler_fn(struct trap_frame *f);

@@ -13,6 +13,7 @@
 #include "pmm.h"
 #include "power.h"
 #include "timer.h"
+#include "usb.h"
 
 static void kcmd_mem(struct cmd_out *o, const char *arg)
 {
@@ -62,6 +63,19 @@ static void kcmd_lspci(struct cmd_out *o, const char *arg)
 	}
 }
 
+static void kcmd_lsusb_line(void *arg, const char *text)
+{
+	cmd_printf(arg, "%s\n", text);
+}
+
+static void kcmd_lsusb(struct cmd_out *o, const char *arg)
+{
+	(void)arg;
+	cmd_printf(o, "%-10s %-9s %-6s %-15s %s\n", "PORT", "ID", "SPEED", "CLASS", "DRIVERS, DEVICES  NAME");
+	if (!usb_list(kcmd_lsusb_line, o))
+		cmd_printf(o, "no USB devices\n");
+}
+
 static void kcmd_shutdown(struct cmd_out *o, const char *arg)
 {
 	(void)arg;
@@ -90,6 +104,7 @@ const struct cmd cmd_platform[] = {
 	{ "time", kcmd_time, "time since boot", CMD_ANYONE },
 	{ "lspci", kcmd_lspci, "the PCI functions and their drivers", 0 },
 	{ "net", kcmd_net, "the network: address, gateway, dns, link, packets, errors", CMD_ANYONE },
+	{ "lsusb", kcmd_lsusb, "the USB devices, their class and driver", 0 },
 	{ "disk", disk_cmd, "disk [sum NAME [FIRST N] | wtest NAME]: the disks", 0 },
 	{ "save", kcmd_save, "save every running app to /fomos/state/ (resumed at the next boot)", 0 },
 	{ "suspend", kcmd_suspend, "save, then power off", 0 },

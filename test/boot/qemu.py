@@ -72,11 +72,19 @@ class Machine:
     listen=127.0.0.1:P'): the guest gets a virtio-net card (MAC `mac`) on
     it, and every frame is captured into `machine.pcap` (the first 256
     bytes of each).  Without net the machine has no network card.
+
+    disk='usb' puts the boot disk on a USB stick (usb-storage on a qemu-xhci
+    controller, id xhci) instead of virtio-blk; input_devices='usb' gives a
+    USB keyboard, tablet and mouse (ids kbd0, tablet0, mouse0) on that
+    controller instead of the virtio ones.  esp_offset: where the FAT volume
+    starts in the image, in bytes (a GPT image like build/fomos-usb.img),
+    for writing cfg and files into it.
     """
 
     def __init__(self, tmp_path, memory='256M', machine='q35', cfg=None,
                  resolution=None, extra_args=(), vga=True, files=None, input_devices=True,
-                 image=None, esp_readonly=False, net=None, mac='52:54:00:12:34:56'):
+                 image=None, esp_readonly=False, net=None, mac='52:54:00:12:34:56',
+                 disk='virtio', esp_offset=0):
         self.dir = Path(tmp_path)
         self.memory, self.machine = memory, machine
         self.cfg = cfg.encode() if isinstance(cfg, str) else cfg
@@ -85,10 +93,19 @@ class Machine:
                 resolution = '%dx%d' % tuple(resolution)
             self.cfg = (self.cfg or b'') + f'resolution={resolution}\n'.encode()
         self.extra_args = list(extra_args)
-        # The three virtio input devices `ninja qemu` has too.
+        # The three virtio input devices `ninja qemu` has too, or their USB twins.
         self.input_devices = ['-device', 'virtio-keyboard-pci,id=kbd0',
                               '-device', 'virtio-mouse-pci,id=mouse0',
                               '-device', 'virtio-tablet-pci,id=tablet0'] if input_devices else []
+        if input_devices == 'usb':
+            self.input_devices = ['-device', 'usb-kbd,bus=xhci.0,id=kbd0',
+                                  '-device', 'usb-tablet,bus=xhci.0,id=tablet0',
+                                  '-device', 'usb-mouse,bus=xhci.0,id=mouse0']
+        self.disk_args = (['-device', 'usb-storage,bus=xhci.0,drive=esp,bootindex=0,removable=on']
+                          if disk == 'usb' else ['-device', 'virtio-blk-pci,drive=esp,bootindex=0'])
+        if disk == 'usb' or input_devices == 'usb':
+            self.disk_args = ['-device', 'qemu-xhci,id=xhci'] + self.disk_args
+        self.esp_offset = esp_offset
         # QEMU's own complaints about what the guest did to its devices.
         self.guest_errors = self.dir / 'guest-errors.log'
         # ESP path -> bytes: written into this machine's copy of the ESP
@@ -140,13 +157,14 @@ class Machine:
         img = self.image
         if self.given_image is None:
             shutil.copyfile(ESP, img)
+        fat = f'{img}@@{self.esp_offset}' if self.esp_offset else img
         if self.cfg is not None:
             cfg = self.dir / 'boot.cfg'
             cfg.write_bytes(self.cfg)
-            subprocess.run(['mcopy', '-o', '-i', str(img), str(cfg),
+            subprocess.run(['mcopy', '-o', '-i', str(fat), str(cfg),
                             '::/fomos/boot.cfg'], check=True)
         for i, (path, data) in enumerate(self.files.items()):
-            put_file(img, path, data, self.dir / f'file{i}')
+            put_file(fat, path, data, self.dir / f'file{i}')
         code, vars_template = ovmf()
         vars_copy = self.dir / 'vars.fd'
         shutil.copyfile(vars_template, vars_copy)
@@ -165,7 +183,7 @@ class Machine:
                 '-drive', f'if=pflash,unit=1,format=raw,file={vars_copy}',
                 '-drive', f'if=none,id=esp,format=raw,file={img}'
                 + (',readonly=on' if self.esp_readonly else ''),
-                '-device', 'virtio-blk-pci,drive=esp,bootindex=0',
+                *self.disk_args,
                 *self.nic, '-display', 'none', '-vga', 'none',
                 *self.input_devices,
                 '-d', 'guest_errors', '-D', str(self.guest_errors),
