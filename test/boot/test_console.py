@@ -205,7 +205,7 @@ def test_typed_text_shows_in_the_window_which_scrolls_back_and_clears(machine):
     # The wheel scrolls too, over the window.
     x0, y0 = win.cells()
     tablet_to(m, x0 + 100, y0 + 100)
-    for _ in range(12):
+    for _ in range(20):  # enough for two `help`s (the command list grows)
         m.qmp('input-send-event', events=[{'type': 'btn', 'data': {'down': True, 'button': 'wheel-up'}}])
         m.qmp('input-send-event', events=[{'type': 'btn', 'data': {'down': False, 'button': 'wheel-up'}}])
     lines = wait_window(m, win, lambda ls: shows(ls, BANNER))
