@@ -41,7 +41,7 @@
 
 #define FOMOS_CALL __attribute__((sysv_abi))
 
-#define FOMOS_CTX_VERSION	5
+#define FOMOS_CTX_VERSION	6
 
 /* --- context version 1 ------------------------------------------------------ */
 
@@ -83,6 +83,7 @@ struct fomos_fn;	/* version 4, below */
 struct fomos_netaddr;	/* version 5, below */
 struct fomos_resolve;
 struct fomos_netinfo;
+struct fomos_gpu_res;	/* version 6, below */
 
 struct fomos_ctx {
 	uint32_t version;		/* context version this kernel speaks (>= 1) */
@@ -245,6 +246,44 @@ struct fomos_ctx {
 	int32_t (FOMOS_CALL *net_resolve)(struct fomos_resolve *req);
 	/* The interface's settings and counters.  0, or FOMOS_E_NONET. */
 	int32_t (FOMOS_CALL *net_info)(struct fomos_netinfo *info);
+
+	/* --- version 6: the screen changes size; 3D through virgl ------------------
+	 * The screen's size may change while apps run (the user resized QEMU's
+	 * window, or typed `resolution WxH`): screen_width/height say the new
+	 * size from the next call on, and every app gets a FOMOS_EV_SCREEN
+	 * event.  A window left wholly off the screen is moved back onto it.
+	 *
+	 * 3D: an app draws with the GPU by sending virgl command streams (the
+	 * protocol of Mesa's virgl driver and virglrenderer; sdk/fomos_virgl.h
+	 * encodes them) to a GPU context of its own.  The context and its
+	 * resources belong to the app: ending the app destroys them.  A stream
+	 * may name only this app's resources (by the ids gpu_resource gave);
+	 * the GPU's host side checks every stream, and one it rejects costs
+	 * only this app's context (later frames may not draw).  A resumed app's
+	 * context and resources are gone (FOMOS_E_GONE): make them again. */
+	/* Creates this app's GPU context (again: nothing happens).  0, or
+	 * FOMOS_E_NOTSUP (no 3D GPU here: draw into ctx->fb instead). */
+	int32_t (FOMOS_CALL *gpu_open)(void);
+	/* A new resource (texture, render target, buffer) in this app's
+	 * context: an id > 0 to name it in streams, or FOMOS_E_BADARG (a size
+	 * or kind the kernel refuses: at most 4096 x 4096, 64 MiB),
+	 * FOMOS_E_NOMEM (32 per app, or memory), FOMOS_E_NOTSUP (no gpu_open). */
+	int32_t (FOMOS_CALL *gpu_resource)(const struct fomos_gpu_res *res);
+	/* Frees a resource of this app's.  0, or FOMOS_E_GONE (not one). */
+	int32_t (FOMOS_CALL *gpu_free)(int32_t res);
+	/* Queues dwords 32-bit words of virgl commands (at most
+	 * FOMOS_GPU_SUBMIT_MAX bytes; copied, so the buffer is free again at
+	 * once).  0, FOMOS_E_BADARG (pointer or size), FOMOS_E_GONE (the
+	 * context was lost), FOMOS_E_NOTSUP (no gpu_open). */
+	int32_t (FOMOS_CALL *gpu_submit)(const uint32_t *cmds, uint32_t dwords);
+	/* Shows render target res as this window's contents: once the commands
+	 * queued so far are done, the GPU's pixels (its top-left corner, the
+	 * window's size) are read back into ctx->fb and the window is redrawn.
+	 * Returns how many frames were shown so far (>= 0), or FOMOS_E_AGAIN
+	 * while the previous one is still on its way (nothing queued: try at
+	 * the next call), FOMOS_E_GONE (not this app's resource), FOMOS_E_BADARG
+	 * (res is not a FOMOS_GPU_FORMAT_BGRA/BGRX 2D render target). */
+	int32_t (FOMOS_CALL *gpu_show)(int32_t res);
 };
 
 /* --- window flags (ctx->window) --- */
@@ -252,6 +291,11 @@ struct fomos_ctx {
 #define FOMOS_WIN_BOTTOM	(1u << 1)	/* below every normal window (a wallpaper) */
 #define FOMOS_WIN_NOFOCUS	(1u << 2)	/* clicks go through it; never has the focus */
 #define FOMOS_WIN_OPAQUE	(1u << 3)	/* every pixel has alpha 0xFF: copied, not blended */
+/* version 6: this window is the mouse pointer (at most 64 x 64).  The kernel
+ * moves it with the pointer itself, its top-left corner on the pointer's
+ * position, and shows it as the GPU's hardware cursor when there is one (no
+ * composition at all when the mouse moves).  One app's at a time. */
+#define FOMOS_WIN_CURSOR	(1u << 4)
 
 /* --- errors: negative return values and file statuses --- */
 #define FOMOS_E_PERM		(-1)	/* not this app's to do: system() commands that act on
@@ -278,6 +322,7 @@ struct fomos_ctx {
 #define FOMOS_E_NOTCONN		(-107)	/* not connected (or not listening) */
 #define FOMOS_E_TIMEDOUT	(-110)	/* the peer or the name server did not answer */
 #define FOMOS_E_REFUSED		(-111)	/* nobody listens there */
+#define FOMOS_E_NOTSUP		(-38)	/* not here: no such device (a 3D GPU) */
 
 /* --- files (ctx->file, version 3) --- */
 enum {
@@ -330,6 +375,34 @@ struct fomos_fn {
 #define FOMOS_SHARE_READ	1
 #define FOMOS_SHARE_WRITE	3	/* read and write */
 #define FOMOS_CONSUMERS		0	/* grant(): every app that looked up one of my services */
+
+/* --- 3D (version 6): what gpu_resource creates --------------------------------
+ * The numbers are virgl's (Gallium's PIPE_* targets, VIRGL_FORMAT_* and
+ * VIRGL_BIND_*), so a stream and a resource speak the same language. */
+#define FOMOS_GPU_SUBMIT_MAX	(256u * 1024)	/* bytes per gpu_submit */
+
+#define FOMOS_GPU_BUFFER	0	/* target: vertex, index or constant data */
+#define FOMOS_GPU_TEXTURE_2D	2	/* target: textures and render targets */
+
+#define FOMOS_GPU_FORMAT_BGRA	1	/* B8G8R8A8_UNORM: the surface's 0xAARRGGBB */
+#define FOMOS_GPU_FORMAT_BGRX	2	/* B8G8R8X8_UNORM */
+#define FOMOS_GPU_FORMAT_R8	64	/* R8_UNORM: buffers */
+#define FOMOS_GPU_FORMAT_Z24S8	19	/* Z24_UNORM_S8_UINT: depth */
+
+#define FOMOS_GPU_BIND_DEPTH	(1u << 0)
+#define FOMOS_GPU_BIND_RENDER	(1u << 1)
+#define FOMOS_GPU_BIND_SAMPLER	(1u << 3)
+#define FOMOS_GPU_BIND_VERTEX	(1u << 4)
+#define FOMOS_GPU_BIND_INDEX	(1u << 5)
+#define FOMOS_GPU_BIND_CONSTANT	(1u << 6)
+
+struct fomos_gpu_res {
+	uint32_t target;		/* FOMOS_GPU_BUFFER or FOMOS_GPU_TEXTURE_2D */
+	uint32_t format;		/* FOMOS_GPU_FORMAT_* */
+	uint32_t bind;			/* FOMOS_GPU_BIND_* */
+	uint32_t width, height;		/* a buffer: width is its size in bytes, height 1 */
+	uint32_t reserved[3];		/* 0 */
+};
 
 /* --- the network (version 5) --- */
 #define FOMOS_ARGS_MAX		256
@@ -389,6 +462,8 @@ __asm__(".weak __fomos_ctx_version\n.set __fomos_ctx_version, " FOMOS_STR(FOMOS_
 #define FOMOS_EV_BUTTON		2	/* a pointer button (code FOMOS_BTN_*) */
 #define FOMOS_EV_MOTION		3	/* code FOMOS_AXIS_X / _Y, value the delta */
 #define FOMOS_EV_WHEEL		4	/* code FOMOS_AXIS_WHEEL, value the clicks */
+#define FOMOS_EV_SCREEN		5	/* version 6: the screen's size changed; code the new
+					 * width, value the new height (every app gets it) */
 
 #define FOMOS_AXIS_X		0
 #define FOMOS_AXIS_Y		1

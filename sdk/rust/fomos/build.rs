@@ -55,7 +55,9 @@ fn main() {
         file,
         caller, publish, lookup, call, share, grant,
         args, net_socket, net_bind, net_listen, net_accept, net_connect, net_send, net_recv,
-        net_close, net_poll, net_resolve, net_info);
+        net_close, net_poll, net_resolve, net_info,
+        gpu_open, gpu_resource, gpu_free, gpu_submit, gpu_show);
+    fields!(fomos_gpu_res: target, format, bind, width, height, reserved);
     fields!(fomos_netaddr: ip, port, reserved);
     fields!(fomos_resolve: name, status, ip);
     fields!(fomos_netinfo: name, mac, link_up, prefix, ip, gateway, dns, mtu, dhcp, reserved,
@@ -71,7 +73,7 @@ fn main() {
         )* };
     }
     sizes!(fomos_surface, fomos_event, fomos_input, fomos_ctx, fomos_file, fomos_fn,
-        fomos_netaddr, fomos_resolve, fomos_netinfo);
+        fomos_netaddr, fomos_resolve, fomos_netinfo, fomos_gpu_res);
 
     macro_rules! consts {
         ($($c:ident = $r:expr),* $(,)?) => { $(
@@ -83,23 +85,30 @@ fn main() {
         FOMOS_CTX_VERSION = CTX_VERSION, FOMOS_EVENT_RING = EVENT_RING, FOMOS_KEY_COUNT = KEY_COUNT,
         FOMOS_PATH_MAX = PATH_MAX, FOMOS_PENDING = PENDING,
         FOMOS_WIN_TOP = WIN_TOP, FOMOS_WIN_BOTTOM = WIN_BOTTOM, FOMOS_WIN_NOFOCUS = WIN_NOFOCUS,
-        FOMOS_WIN_OPAQUE = WIN_OPAQUE,
+        FOMOS_WIN_OPAQUE = WIN_OPAQUE, FOMOS_WIN_CURSOR = WIN_CURSOR,
         FOMOS_E_PERM = E_PERM, FOMOS_E_NOTFOUND = E_NOTFOUND, FOMOS_E_IO = E_IO,
         FOMOS_E_NOMEM = E_NOMEM, FOMOS_E_BUSY = E_BUSY, FOMOS_E_NODISK = E_NODISK,
         FOMOS_E_BADARG = E_BADARG, FOMOS_E_NOSPACE = E_NOSPACE, FOMOS_E_PATH = E_PATH,
         FOMOS_E_TOOBIG = E_TOOBIG, FOMOS_E_FAULT = E_FAULT, FOMOS_E_GONE = E_GONE,
         FOMOS_E_VERSION = E_VERSION, FOMOS_E_AGAIN = E_AGAIN, FOMOS_E_INUSE = E_INUSE,
         FOMOS_E_NONET = E_NONET, FOMOS_E_RESET = E_RESET, FOMOS_E_NOTCONN = E_NOTCONN,
-        FOMOS_E_TIMEDOUT = E_TIMEDOUT, FOMOS_E_REFUSED = E_REFUSED,
+        FOMOS_E_TIMEDOUT = E_TIMEDOUT, FOMOS_E_REFUSED = E_REFUSED, FOMOS_E_NOTSUP = E_NOTSUP,
         FOMOS_ARGS_MAX = ARGS_MAX, FOMOS_NET_SOCKETS = NET_SOCKETS, FOMOS_NET_TCP = NET_TCP,
         FOMOS_NET_UDP = NET_UDP, FOMOS_NET_PING = NET_PING, FOMOS_NET_IN = NET_IN,
         FOMOS_NET_OUT = NET_OUT, FOMOS_NET_HUP = NET_HUP, FOMOS_NET_ERR = NET_ERR,
         FOMOS_NAME_MAX = NAME_MAX,
+        FOMOS_GPU_SUBMIT_MAX = GPU_SUBMIT_MAX, FOMOS_GPU_BUFFER = GPU_BUFFER,
+        FOMOS_GPU_TEXTURE_2D = GPU_TEXTURE_2D, FOMOS_GPU_FORMAT_BGRA = GPU_FORMAT_BGRA,
+        FOMOS_GPU_FORMAT_BGRX = GPU_FORMAT_BGRX, FOMOS_GPU_FORMAT_R8 = GPU_FORMAT_R8,
+        FOMOS_GPU_FORMAT_Z24S8 = GPU_FORMAT_Z24S8, FOMOS_GPU_BIND_DEPTH = GPU_BIND_DEPTH,
+        FOMOS_GPU_BIND_RENDER = GPU_BIND_RENDER, FOMOS_GPU_BIND_SAMPLER = GPU_BIND_SAMPLER,
+        FOMOS_GPU_BIND_VERTEX = GPU_BIND_VERTEX, FOMOS_GPU_BIND_INDEX = GPU_BIND_INDEX,
+        FOMOS_GPU_BIND_CONSTANT = GPU_BIND_CONSTANT,
         FOMOS_FILE_READ = FILE_READ, FOMOS_FILE_WRITE = FILE_WRITE, FOMOS_FILE_REPLACE = FILE_REPLACE,
         FOMOS_FILE_SIZE = FILE_SIZE, FOMOS_FILE_LIST = FILE_LIST, FOMOS_FILE_DELETE = FILE_DELETE,
         FOMOS_SHARE_READ = SHARE_READ, FOMOS_SHARE_WRITE = SHARE_WRITE, FOMOS_CONSUMERS = CONSUMERS,
         FOMOS_EV_KEY = EV_KEY, FOMOS_EV_BUTTON = EV_BUTTON, FOMOS_EV_MOTION = EV_MOTION,
-        FOMOS_EV_WHEEL = EV_WHEEL, FOMOS_AXIS_X = AXIS_X, FOMOS_AXIS_Y = AXIS_Y,
+        FOMOS_EV_WHEEL = EV_WHEEL, FOMOS_EV_SCREEN = EV_SCREEN, FOMOS_AXIS_X = AXIS_X, FOMOS_AXIS_Y = AXIS_Y,
         FOMOS_AXIS_WHEEL = AXIS_WHEEL, FOMOS_BUTTON_LEFT = BUTTON_LEFT,
         FOMOS_BUTTON_RIGHT = BUTTON_RIGHT, FOMOS_BUTTON_MIDDLE = BUTTON_MIDDLE,
         FOMOS_KEY_ESC = KEY_ESC, FOMOS_KEY_BACKSPACE = KEY_BACKSPACE, FOMOS_KEY_TAB = KEY_TAB,

@@ -12,7 +12,7 @@
 use core::ffi::c_void;
 
 /// The context version this crate speaks: `FOMOS_CTX_VERSION`.
-pub const CTX_VERSION: u32 = 5;
+pub const CTX_VERSION: u32 = 6;
 
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -79,6 +79,10 @@ pub type NetRecvFn =
 pub type NetHandleFn = unsafe extern "sysv64" fn(s: i32) -> i32;
 pub type NetResolveFn = unsafe extern "sysv64" fn(req: *mut fomos_resolve) -> i32;
 pub type NetInfoFn = unsafe extern "sysv64" fn(info: *mut fomos_netinfo) -> i32;
+pub type GpuOpenFn = unsafe extern "sysv64" fn() -> i32;
+pub type GpuResourceFn = unsafe extern "sysv64" fn(res: *const fomos_gpu_res) -> i32;
+pub type GpuHandleFn = unsafe extern "sysv64" fn(res: i32) -> i32;
+pub type GpuSubmitFn = unsafe extern "sysv64" fn(cmds: *const u32, dwords: u32) -> i32;
 /// A published service function: `fomos_service_fn`.
 pub type ServiceFn =
     extern "sysv64" fn(ctx: *mut fomos_ctx, a0: u64, a1: u64, a2: u64, a3: u64) -> i64;
@@ -130,6 +134,37 @@ pub struct fomos_ctx {
     pub net_poll: NetHandleFn,
     pub net_resolve: NetResolveFn,
     pub net_info: NetInfoFn,
+    /* version 6 */
+    pub gpu_open: GpuOpenFn,
+    pub gpu_resource: GpuResourceFn,
+    pub gpu_free: GpuHandleFn,
+    pub gpu_submit: GpuSubmitFn,
+    pub gpu_show: GpuHandleFn,
+}
+
+pub const GPU_SUBMIT_MAX: u32 = 256 * 1024;
+pub const GPU_BUFFER: u32 = 0;
+pub const GPU_TEXTURE_2D: u32 = 2;
+pub const GPU_FORMAT_BGRA: u32 = 1;
+pub const GPU_FORMAT_BGRX: u32 = 2;
+pub const GPU_FORMAT_R8: u32 = 64;
+pub const GPU_FORMAT_Z24S8: u32 = 19;
+pub const GPU_BIND_DEPTH: u32 = 1 << 0;
+pub const GPU_BIND_RENDER: u32 = 1 << 1;
+pub const GPU_BIND_SAMPLER: u32 = 1 << 3;
+pub const GPU_BIND_VERTEX: u32 = 1 << 4;
+pub const GPU_BIND_INDEX: u32 = 1 << 5;
+pub const GPU_BIND_CONSTANT: u32 = 1 << 6;
+
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct fomos_gpu_res {
+    pub target: u32,
+    pub format: u32,
+    pub bind: u32,
+    pub width: u32,
+    pub height: u32,
+    pub reserved: [u32; 3],
 }
 
 pub const ARGS_MAX: usize = 256;
@@ -207,6 +242,7 @@ pub const WIN_TOP: u32 = 1 << 0;
 pub const WIN_BOTTOM: u32 = 1 << 1;
 pub const WIN_NOFOCUS: u32 = 1 << 2;
 pub const WIN_OPAQUE: u32 = 1 << 3;
+pub const WIN_CURSOR: u32 = 1 << 4;
 
 /* errors */
 pub const E_PERM: i32 = -1;
@@ -229,6 +265,7 @@ pub const E_RESET: i32 = -104;
 pub const E_NOTCONN: i32 = -107;
 pub const E_TIMEDOUT: i32 = -110;
 pub const E_REFUSED: i32 = -111;
+pub const E_NOTSUP: i32 = -38;
 
 /* files */
 pub const FILE_READ: u32 = 1;
@@ -255,6 +292,7 @@ pub const EV_KEY: u32 = 1;
 pub const EV_BUTTON: u32 = 2;
 pub const EV_MOTION: u32 = 3;
 pub const EV_WHEEL: u32 = 4;
+pub const EV_SCREEN: u32 = 5;
 pub const AXIS_X: u32 = 0;
 pub const AXIS_Y: u32 = 1;
 pub const AXIS_WHEEL: u32 = 8;

@@ -77,7 +77,7 @@ macro_rules! app {
 #[macro_export]
 macro_rules! __ctx_version {
     () => {
-        5
+        6
     };
 }
 const _: () = assert!(__ctx_version!() == abi::CTX_VERSION);
