@@ -10,6 +10,7 @@
 extern const struct driver driver_virtio_input;
 extern const struct driver driver_virtio_blk;
 extern const struct driver driver_virtio_net;
+extern const struct driver driver_virtio_gpu;
 extern const struct driver driver_xhci;
 extern const struct driver driver_i8042;
 
@@ -22,6 +23,7 @@ static const struct driver *const drivers[] = {
 	&driver_virtio_input,
 	&driver_virtio_blk,
 	&driver_virtio_net,
+	&driver_virtio_gpu,
 	&driver_xhci,
 	&driver_i8042,
 };

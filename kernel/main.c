@@ -35,6 +35,7 @@
 #include "paging.h"
 #include "panic.h"
 #include "pmm.h"
+#include "scanout.h"
 #include "serial.h"
 #include "timer.h"
 #include "trap.h"
@@ -45,6 +46,7 @@
 #define MAIN_FILES_NS	500000ull		/* disk work for apps per chores turn */
 
 static uint64_t main_guard;	/* the page below the kernel stack */
+static uint32_t *main_frame;	/* what the display composes in at boot */
 
 static const char *const main_fb_formats[] = { "none", "RGBX", "BGRX", "bitmask" };
 
@@ -128,6 +130,7 @@ static uint32_t main_turn(uint64_t *next_wake_ns)
 	trap_poll_nmi();
 	monitor_poll();
 	inputhub_tick(now);
+	scanout_poll();
 	/* Disk work for the apps, in slices: the loop never waits long for
 	 * the disk. */
 	exec_files_poll(MAIN_FILES_NS);
@@ -187,6 +190,14 @@ static void main_on_fatal(void)
 	display_panic();
 }
 
+/* A new mode (the host's window, or `resolution`): apps and the pointer
+ * learn the size. */
+static void main_resized(uint32_t w, uint32_t h)
+{
+	exec_set_screen(w, h);
+	inputhub_screen(timer_ns(), w, h);
+}
+
 static void main_start_apps(struct boot_info *bi)
 {
 	exec_init(display_ready() ? display_width() : 0, display_ready() ? display_height() : 0);
@@ -216,6 +227,9 @@ static void main_on_own_stack(void *arg)
 	cpu_sti();
 	inputhub_init(bi->fb.width, bi->fb.height, bi->cfg.keymap);
 	drivers_init();
+	if (scanout_init(main_frame, main_resized) && (inputhub_width() != (int32_t)display_width() ||
+	    inputhub_height() != (int32_t)display_height()))
+		inputhub_screen(timer_ns(), display_width(), display_height());
 	net_init(&bi->cfg);
 	files_init();
 
@@ -251,6 +265,7 @@ void kernel_main(struct boot_info *bi)
 		cpu_halt_forever();
 	}
 	frame = bi->fb.format != FB_NONE ? kcalloc((uint64_t)bi->fb.width * bi->fb.height, 4) : NULL;
+	main_frame = frame;
 	if (display_init(&bi->fb, frame, 0xff000000u) == 0 && console_init() == 0) {
 		log_replay(main_log_console);
 		log_add_sink(main_log_console);

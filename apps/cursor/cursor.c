@@ -7,7 +7,10 @@
  * its fill shows which one is held.
  *
  * It looks at the pointer about 60 times a second; when the pointer is
- * still it does nothing, so an idle desktop composes nothing.
+ * still it does nothing, so an idle desktop composes nothing.  A kernel of
+ * context version 6 moves the window itself (FOMOS_WIN_CURSOR): with a
+ * virtio GPU the arrow is the hardware cursor and motion composes nothing
+ * at all; the app then only redraws the arrow when the buttons change.
  */
 #include <fomos.h>
 
@@ -110,15 +113,18 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 	y = ctx->input->pointer_y;
 	buttons = ctx->input->buttons;
 	if (!c->started) {
+		uint32_t flags = CURSOR_FLAGS | (ctx->version >= 6 ? FOMOS_WIN_CURSOR : 0);
+
 		/* A new size: the surface is new and transparent; draw it all. */
-		if (ctx->window(x, y, CURSOR_W, CURSOR_H, CURSOR_FLAGS) != 0) {
+		if (ctx->window(x, y, CURSOR_W, CURSOR_H, flags) != 0 &&
+		    ctx->window(x, y, CURSOR_W, CURSOR_H, CURSOR_FLAGS) != 0) {
 			fomos_log(ctx, "cursor: cannot make its window");
 			return -1;
 		}
 		cursor_draw(ctx, buttons);
 		c->started = 1;
 	} else {
-		if (x != c->x || y != c->y)
+		if ((x != c->x || y != c->y) && !(ctx->win_flags & FOMOS_WIN_CURSOR))
 			ctx->window(x, y, CURSOR_W, CURSOR_H, CURSOR_FLAGS);
 		if (buttons != c->buttons)
 			cursor_draw(ctx, buttons);

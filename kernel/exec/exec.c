@@ -46,7 +46,10 @@
 #define EXEC_LOG_MAX		1024		/* most bytes one log() call takes */
 #define EXEC_LOG_LINE		160		/* longer lines are split */
 #define EXEC_WIN_MAX		8192		/* a window's largest side */
-#define EXEC_WIN_FLAGS		(FOMOS_WIN_TOP | FOMOS_WIN_BOTTOM | FOMOS_WIN_NOFOCUS | FOMOS_WIN_OPAQUE)
+#define EXEC_WIN_FLAGS		(FOMOS_WIN_TOP | FOMOS_WIN_BOTTOM | FOMOS_WIN_NOFOCUS | FOMOS_WIN_OPAQUE | \
+				 FOMOS_WIN_CURSOR)
+#define EXEC_CURSOR_MAX		64		/* a pointer window's largest side */
+#define EXEC_ONSCREEN		32		/* pixels of a window kept on a smaller screen */
 #define EXEC_LINE_MAX		128		/* a command line for system() */
 #define EXEC_ANSWER_MAX		16384		/* what system() can hand back */
 #define EXEC_RESTART_MAX_MS	30000ull
@@ -94,6 +97,35 @@ void exec_init(uint32_t screen_w, uint32_t screen_h)
 {
 	exec_screen_w = screen_w;
 	exec_screen_h = screen_h;
+}
+
+/* The screen changed size: apps see it from their next call (and get the
+ * hub's FOMOS_EV_SCREEN event); a window the new size leaves wholly off the
+ * screen comes back to show at least its top-left corner. */
+void exec_set_screen(uint32_t w, uint32_t h)
+{
+	struct app *a;
+
+	exec_screen_w = w;
+	exec_screen_h = h;
+	for (a = exec_apps; a; a = a->next) {
+		struct compose_layer *l = &a->layer;
+		int32_t x = l->x, y = l->y, sw = (int32_t)w, sh = (int32_t)h;
+
+		a->ctx.screen_width = w;
+		a->ctx.screen_height = h;
+		if (a->state != APP_RUNNING || !a->surface_bytes || (a->win_flags & FOMOS_WIN_CURSOR))
+			continue;
+		if (x > sw - EXEC_ONSCREEN)
+			x = MAX(0, sw - (int32_t)MIN(l->width, w));
+		if (y > sh - EXEC_ONSCREEN)
+			y = MAX(0, sh - (int32_t)MIN(l->height, h));
+		if (x + (int32_t)l->width < EXEC_ONSCREEN)
+			x = 0;
+		if (y + (int32_t)l->height < EXEC_ONSCREEN)
+			y = 0;
+		display_move(l, x, y);
+	}
 }
 
 void exec_set_system(exec_system_fn *fn)
@@ -313,19 +345,33 @@ static int exec_resize_surface(struct app *a, uint32_t w, uint32_t h)
 static int32_t exec_window_set(struct app *a, int32_t x, int32_t y, uint32_t w, uint32_t h, uint32_t flags)
 {
 	struct compose_layer *l = &a->layer;
+	const struct compose_layer *cursor = display_cursor();
 
 	if (!a->surface_bytes || !w || !h || w > EXEC_WIN_MAX || h > EXEC_WIN_MAX ||
 	    (flags & ~EXEC_WIN_FLAGS) || ((flags & FOMOS_WIN_TOP) && (flags & FOMOS_WIN_BOTTOM)) ||
-	    x < -(1 << 20) || x > (1 << 20) || y < -(1 << 20) || y > (1 << 20))
+	    x < -(1 << 20) || x > (1 << 20) || y < -(1 << 20) || y > (1 << 20) ||
+	    ((flags & FOMOS_WIN_CURSOR) && (w > EXEC_CURSOR_MAX || h > EXEC_CURSOR_MAX)))
 		return FOMOS_E_BADARG;
+	if ((flags & FOMOS_WIN_CURSOR) && cursor && cursor != l)
+		return FOMOS_E_BUSY;	/* another app's window is the pointer */
 	if ((w != l->width || h != l->height) && exec_resize_surface(a, w, h) < 0)
 		return FOMOS_E_NOMEM;
+	if (flags & FOMOS_WIN_CURSOR) {
+		/* The pointer's window is where the pointer is, whatever the
+		 * app asked: the kernel moves it from now on. */
+		x = inputhub_shared()->pointer_x;
+		y = inputhub_shared()->pointer_y;
+	}
 	display_move(l, x, y);
 	l->opaque = !!(flags & FOMOS_WIN_OPAQUE);
 	if ((flags ^ a->win_flags) & (FOMOS_WIN_TOP | FOMOS_WIN_BOTTOM | FOMOS_WIN_NOFOCUS))
 		display_place(l, wm_band_of(flags), !!(flags & FOMOS_WIN_NOFOCUS));
 	if ((flags ^ a->win_flags) & FOMOS_WIN_OPAQUE)
 		display_damage((struct compose_rect){ x, y, x + (int32_t)w, y + (int32_t)h });
+	if (flags & FOMOS_WIN_CURSOR)
+		display_set_cursor(l);
+	else if (cursor == l)
+		display_set_cursor(NULL);
 	a->win_flags = a->page->ctx.win_flags = flags;
 	a->page->ctx.win_x = x;
 	a->page->ctx.win_y = y;
@@ -378,7 +424,7 @@ static FOMOS_CALL void exec_damage_rect(int32_t x, int32_t y, uint32_t w, uint32
 	if (!a->surface_bytes || compose_empty(r))
 		return;
 	l->content = compose_union(l->content, r);
-	display_damage((struct compose_rect){ l->x + r.x0, l->y + r.y0, l->x + r.x1, l->y + r.y1 });
+	display_damage_layer(l, r);
 }
 
 /* The answer goes out cut to cap (NUL included); the return value is its
@@ -502,6 +548,12 @@ void exec_clicks(void)
 	struct app *a;
 	int click = 0;
 
+	struct compose_layer *cursor = display_cursor();
+
+	/* The pointer's window follows the pointer at once, not at its app's
+	 * next call (a hardware cursor: one small command, no composition). */
+	if (cursor && (cursor->x != in->pointer_x || cursor->y != in->pointer_y))
+		display_move(cursor, in->pointer_x, in->pointer_y);
 	if (seen + FOMOS_EVENT_RING < in->event_count)
 		seen = in->event_count - FOMOS_EVENT_RING;
 	for (; seen < in->event_count; seen++) {
@@ -1353,7 +1405,7 @@ static void exec_damage_run(struct exec_damage *d)
 	else
 		r = (struct compose_rect){ 0, y0, (int32_t)l->width, y1 + 1 };
 	l->content = compose_union(l->content, r);
-	display_damage((struct compose_rect){ l->x + r.x0, l->y + r.y0, l->x + r.x1, l->y + r.y1 });
+	display_damage_layer(l, r);
 }
 
 static void exec_dirty_page(void *arg, uint64_t offset)

@@ -51,6 +51,8 @@ typedef int64_t exec_system_fn(char *line, char *out, uint32_t cap, uint64_t cal
 /* Once, before any app starts: the screen every surface covers (0 x 0:
  * no display, apps get no surface). */
 void exec_init(uint32_t screen_w, uint32_t screen_h);
+/* The screen is now w x h (a mode change): see exec.c. */
+void exec_set_screen(uint32_t w, uint32_t h);
 /* The file system behind ctx->file (NULL: none, FOMOS_E_NODISK). */
 void exec_set_fs(const struct fs_ops *fs);
 /* The network behind ctx->net_* (NULL: none, FOMOS_E_NONET). */

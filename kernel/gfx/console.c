@@ -166,35 +166,75 @@ void console_clear(void)
 	con.x = con.y = 0;
 }
 
-int console_init(void)
+/* The grid and pixels for the display's current size: 0, or -1 (nothing
+ * changed). */
+static int console_layout(void)
 {
+	uint32_t width = display_width(), height = display_height();
+	uint32_t scale = width >= 1600 ? 2 : 1;
+	uint32_t cw = con.font.width * scale, ch = con.font.height * scale;
+	uint32_t cols = width / cw, rows = height / ch, keep, r;
+	uint32_t *pixels = kcalloc((uint64_t)width * height, 4);
+	uint32_t *cells = kcalloc((uint64_t)rows * cols, sizeof(uint32_t));
+	uint8_t *dirty = kcalloc(rows, 1);
 	uint64_t i;
 
-	if (!display_ready() || font_load(&con.font, font_psf, font_psf_end - font_psf) < 0)
+	if (!pixels || !cells || !dirty || !rows || !cols) {
+		kfree(pixels);
+		kfree(cells);
+		kfree(dirty);
 		return -1;
-	con.width = display_width();
-	con.height = display_height();
-	con.scale = con.width >= 1600 ? 2 : 1;
-	con.cw = con.font.width * con.scale;
-	con.ch = con.font.height * con.scale;
-	con.cols = con.width / con.cw;
-	con.rows = con.height / con.ch;
-	con.pixels = kcalloc((uint64_t)con.width * con.height, 4);
-	con.cells = kcalloc((uint64_t)con.rows * con.cols, sizeof(uint32_t));
-	con.dirty = kcalloc(con.rows, 1);
-	if (!con.pixels || !con.cells || !con.dirty)
+	}
+	/* The whole layer, the strip right of and below the text grid too, so
+	 * nothing of the firmware's screen is left. */
+	for (i = 0; i < (uint64_t)width * height; i++)
+		pixels[i] = con.bg;
+	/* A new size keeps the newest lines: those up to the cursor's row. */
+	keep = con.cells ? MIN(rows, con.y + 1) : 0;
+	for (r = 0; r < keep; r++)
+		memcpy(cells + (uint64_t)r * cols, console_row(con.y + 1 - keep + r),
+		    MIN(cols, con.cols) * sizeof(uint32_t));
+	memset(dirty, 1, rows);
+	kfree(con.pixels);
+	kfree(con.cells);
+	kfree(con.dirty);
+	con.pixels = pixels;
+	con.cells = cells;
+	con.dirty = dirty;
+	con.width = width;
+	con.height = height;
+	con.scale = scale;
+	con.cw = cw;
+	con.ch = ch;
+	con.cols = cols;
+	con.rows = rows;
+	con.top = 0;
+	con.y = keep ? keep - 1 : 0;
+	con.x = MIN(con.x, cols);
+	con.layer = (struct compose_layer){ con.pixels, con.width, con.height, con.width, 0, 0, 1,
+	    { 0, 0, (int32_t)con.width, (int32_t)con.height } };
+	return 0;
+}
+
+int console_init(void)
+{
+	if (!display_ready() || font_load(&con.font, font_psf, font_psf_end - font_psf) < 0)
 		return -1;
 	con.fg = 0xffd8dee9;
 	con.bg = 0xff1d2330;
-	/* The whole layer, the strip right of and below the text grid too, so
-	 * nothing of the firmware's screen is left. */
-	for (i = 0; i < (uint64_t)con.width * con.height; i++)
-		con.pixels[i] = con.bg;
-	con.layer = (struct compose_layer){ con.pixels, con.width, con.height, con.width, 0, 0, 1,
-	    { 0, 0, (int32_t)con.width, (int32_t)con.height } };
-	if (display_add_layer_in(&con.layer, DISPLAY_BAND_BASE) < 0)
+	if (console_layout() < 0 || display_add_layer_in(&con.layer, DISPLAY_BAND_BASE) < 0)
 		return -1;
 	con.ready = 1;
 	display_flush();
+	return 0;
+}
+
+int console_resize(void)
+{
+	if (!con.ready)
+		return -1;
+	if (console_layout() < 0)
+		return -1;
+	display_damage((struct compose_rect){ 0, 0, (int32_t)con.width, (int32_t)con.height });
 	return 0;
 }

@@ -21,5 +21,8 @@ void console_clear(void);
 void console_defer(int on);
 /* Draws the rows whose text changed and damages them on the display. */
 void console_sync(void);
+/* The display changed size: the text is laid out again, its newest lines
+ * kept.  0, or -1 (no memory: the old layout stays, clipped). */
+int console_resize(void);
 
 #endif

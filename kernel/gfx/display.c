@@ -17,6 +17,11 @@ static struct display {
 	struct wm wm;			/* the layers, bottom first, in bands */
 	struct compose_rect damage[DISPLAY_MAX_DAMAGE];
 	uint32_t damage_count;
+	struct display_out out;		/* out.present NULL: the firmware's framebuffer */
+	struct compose_layer *cursor;	/* the pointer's layer, if any */
+	int hw_cursor;			/* it is the GPU's cursor, not in the stack */
+	int cursor_dirty;		/* its pixels changed: send the image again */
+	struct display_stats st;
 } dsp;
 
 static void display_mask(uint32_t mask, uint32_t *shift, uint32_t *bits)
@@ -68,6 +73,8 @@ int display_add_layer(struct compose_layer *l)
 
 void display_remove_layer(struct compose_layer *l)
 {
+	if (l == dsp.cursor)
+		display_set_cursor(NULL);
 	if (wm_find(&dsp.wm, l) < 0)
 		return;
 	wm_remove(&dsp.wm, l);
@@ -96,6 +103,11 @@ void display_move(struct compose_layer *l, int32_t x, int32_t y)
 		return;
 	l->x = x;
 	l->y = y;
+	if (l == dsp.cursor && dsp.hw_cursor) {
+		dsp.out.cursor_move(x, y);
+		dsp.st.cursor_moves++;
+		return;
+	}
 	if (wm_find(&dsp.wm, l) < 0)
 		return;
 	display_damage(old);
@@ -163,6 +175,16 @@ static void display_flush_rect(struct compose_rect r)
 
 	compose_rect(dsp.frame, dsp.width, dsp.width, dsp.height,
 	    (const struct compose_layer *const *)dsp.wm.layers, dsp.wm.count, r, dsp.background);
+	dsp.st.rects++;
+	dsp.st.pixels += (uint64_t)(r.x1 - r.x0) * (uint64_t)(r.y1 - r.y0);
+	if (dsp.out.present) {
+		/* A GPU's scan-out: B8G8R8X8 in RAM, then the GPU is told. */
+		for (y = r.y0; y < r.y1; y++)
+			memcpy(dsp.out.pixels + (uint64_t)y * dsp.out.stride + r.x0,
+			    dsp.frame + (uint64_t)y * dsp.width + r.x0, (uint64_t)(r.x1 - r.x0) * 4);
+		dsp.out.present(r);
+		return;
+	}
 	/* Video memory is written once per pixel and never read (reads from it
 	 * are very slow on real hardware). */
 	for (y = r.y0; y < r.y1; y++) {
@@ -178,12 +200,28 @@ static void display_flush_rect(struct compose_rect r)
 	}
 }
 
+static void display_send_cursor(void)
+{
+	struct compose_layer *l = dsp.cursor;
+
+	dsp.cursor_dirty = 0;
+	if (!l || !dsp.hw_cursor)
+		return;
+	dsp.out.cursor_image(l->pixels, l->width, l->height, l->stride);
+	dsp.out.cursor_move(l->x, l->y);
+	dsp.st.cursor_images++;
+}
+
 void display_flush(void)
 {
 	uint32_t i;
 
 	if (!dsp.ready)
 		return;
+	if (dsp.cursor_dirty)
+		display_send_cursor();
+	if (dsp.damage_count)
+		dsp.st.flushes++;
 	for (i = 0; i < dsp.damage_count; i++)
 		display_flush_rect(dsp.damage[i]);
 	dsp.damage_count = 0;
@@ -193,8 +231,72 @@ void display_panic(void)
 {
 	if (!dsp.ready)
 		return;
+	if (dsp.hw_cursor)
+		dsp.out.cursor_image(NULL, 0, 0, 0);
+	dsp.hw_cursor = 0;
 	dsp.wm.count = MIN(dsp.wm.count, 1u);
 	dsp.damage_count = 0;
 	display_damage((struct compose_rect){ 0, 0, (int32_t)dsp.width, (int32_t)dsp.height });
 	display_flush();
+}
+
+void display_set_output(const struct display_out *out, uint32_t *frame)
+{
+	struct compose_layer *cursor = dsp.cursor;
+
+	if (!dsp.ready || !out || !frame)
+		return;
+	if (cursor)
+		display_set_cursor(NULL);
+	dsp.out = *out;
+	dsp.frame = frame;
+	dsp.width = out->width;
+	dsp.height = out->height;
+	dsp.damage_count = 0;
+	display_damage((struct compose_rect){ 0, 0, (int32_t)dsp.width, (int32_t)dsp.height });
+	if (cursor)
+		display_set_cursor(cursor);
+}
+
+void display_set_cursor(struct compose_layer *l)
+{
+	if (l == dsp.cursor)
+		return;
+	if (dsp.cursor && dsp.hw_cursor) {
+		/* Back into the stack it left, composed again. */
+		dsp.out.cursor_image(NULL, 0, 0, 0);
+		wm_add(&dsp.wm, dsp.cursor, WM_BAND_TOP, 1);
+		display_damage(wm_bounds(dsp.cursor));
+	}
+	dsp.cursor = l;
+	dsp.hw_cursor = 0;
+	if (!l || !dsp.out.cursor_image)
+		return;
+	/* The GPU draws it: it leaves the stack, and what it covered is drawn
+	 * again without it. */
+	dsp.hw_cursor = 1;
+	if (wm_find(&dsp.wm, l) >= 0) {
+		wm_remove(&dsp.wm, l);
+		display_damage(wm_bounds(l));
+	}
+	dsp.cursor_dirty = 1;
+}
+
+struct compose_layer *display_cursor(void)
+{
+	return dsp.cursor;
+}
+
+void display_damage_layer(const struct compose_layer *l, struct compose_rect r)
+{
+	if (l == dsp.cursor && dsp.hw_cursor) {
+		dsp.cursor_dirty = 1;
+		return;
+	}
+	display_damage((struct compose_rect){ l->x + r.x0, l->y + r.y0, l->x + r.x1, l->y + r.y1 });
+}
+
+void display_get_stats(struct display_stats *s)
+{
+	*s = dsp.st;
 }

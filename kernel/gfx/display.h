@@ -19,6 +19,35 @@
  * without a usable framebuffer. */
 int display_init(const struct boot_fb *fb, uint32_t *frame, uint32_t background);
 int display_ready(void);
+
+/* Where frames go, when not the firmware's framebuffer: a GPU's scan-out
+ * (its pixels in RAM, B8G8R8X8) that present() sends to the screen one
+ * damaged rectangle at a time, and its hardware cursor if it has one. */
+struct display_out {
+	uint32_t *pixels;
+	uint32_t width, height, stride;		/* stride in pixels */
+	void (*present)(struct compose_rect r);
+	/* NULL: no hardware cursor (the cursor layer is composed).  image
+	 * NULL hides it. */
+	int (*cursor_image)(const uint32_t *px, uint32_t w, uint32_t h, uint32_t stride);
+	void (*cursor_move)(int32_t x, int32_t y);
+};
+/* Switches to out, with frame (out's width x height, kept) to compose in;
+ * the whole screen is drawn again.  Layers keep their places: the caller
+ * moves what the new size leaves off the screen. */
+void display_set_output(const struct display_out *out, uint32_t *frame);
+/* The pointer's layer (NULL: none).  With a hardware cursor it is not
+ * composed: its pixels become the cursor's image, and moving it moves the
+ * cursor. */
+void display_set_cursor(struct compose_layer *l);
+struct compose_layer *display_cursor(void);
+/* Rectangle r of layer l's own pixels changed (layer coordinates). */
+void display_damage_layer(const struct compose_layer *l, struct compose_rect r);
+/* Frames composed, rectangles and pixels sent out so far. */
+struct display_stats {
+	uint64_t flushes, rects, pixels, cursor_images, cursor_moves;
+};
+void display_get_stats(struct display_stats *s);
 uint32_t display_width(void);
 uint32_t display_height(void);
 

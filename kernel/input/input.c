@@ -132,6 +132,18 @@ input_wheel(struct input *in, uint64_t time_ns, int32_t clicks)
 }
 
 void
+input_screen(struct input *in, uint64_t time_ns, uint32_t width, uint32_t height)
+{
+	struct fomos_input *sh = in->shared;
+
+	in->width = screen_side(width);
+	in->height = screen_side(height);
+	sh->pointer_x = clamp(sh->pointer_x, in->width - 1);
+	sh->pointer_y = clamp(sh->pointer_y, in->height - 1);
+	input_queue(in, time_ns, FOMOS_EV_SCREEN, width, (int32_t)MIN(height, (uint32_t)INT32_MAX), 0);
+}
+
+void
 input_set_focus(struct input *in, uint64_t pid)
 {
 	in->focus_pid = pid;

@@ -36,6 +36,9 @@ void input_warp(struct input *in, uint64_t time_ns, int32_t x, int32_t y);
 void input_wheel(struct input *in, uint64_t time_ns, int32_t clicks);
 /* The app with the keyboard focus (0: none): events queued from now on are
  * marked for it in event_pid[]. */
+/* The screen is now width x height: the pointer is kept inside it and
+ * every app gets a FOMOS_EV_SCREEN event. */
+void input_screen(struct input *in, uint64_t time_ns, uint32_t width, uint32_t height);
 void input_set_focus(struct input *in, uint64_t pid);
 /* Events are numbered from `first` on, if the count is not past it
  * already: a boot that resumes apps goes on with the numbers of the boot

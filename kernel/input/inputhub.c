@@ -36,6 +36,11 @@ void inputhub_renumber(uint64_t first)
 }
 
 int32_t inputhub_width(void) { return hub.input.width; }
+
+void inputhub_screen(uint64_t time_ns, uint32_t width, uint32_t height)
+{
+	input_screen(&hub.input, time_ns, width, height);
+}
 int32_t inputhub_height(void) { return hub.input.height; }
 
 void inputhub_key(uint64_t time_ns, uint32_t code, int32_t value)

@@ -20,6 +20,8 @@ const struct fomos_input *inputhub_shared(void);
 void inputhub_set_focus(uint64_t pid);	/* see input_set_focus */
 int32_t inputhub_width(void);		/* the screen the pointer moves on */
 int32_t inputhub_height(void);
+/* The screen changed size (input_screen). */
+void inputhub_screen(uint64_t time_ns, uint32_t width, uint32_t height);
 
 /* A keyboard key (evdev code; value 1 press, 0 release, 2 repeat) or a
  * pointer button (FOMOS_BTN_*): the text comes from the layout. */

@@ -12,6 +12,7 @@
 #include "pci.h"
 #include "pmm.h"
 #include "power.h"
+#include "scanout.h"
 #include "timer.h"
 #include "usb.h"
 
@@ -92,6 +93,54 @@ static void kcmd_net(struct cmd_out *o, const char *arg)
 	cmd_write(o, buf, MIN(n, (uint32_t)sizeof(buf) - 1));
 }
 
+/* "WxH" (spaces around it allowed): 0 with the two numbers, or -1. */
+static int kcmd_parse_size(const char *p, uint32_t *w, uint32_t *h)
+{
+	uint32_t *out = w;
+	int digits = 0;
+
+	*w = *h = 0;
+	while (*p == ' ')
+		p++;
+	for (; *p && *p != ' '; p++) {
+		if (*p >= '0' && *p <= '9' && *out < 100000) {
+			*out = *out * 10 + (uint32_t)(*p - '0');
+			digits++;
+		} else if ((*p == 'x' || *p == 'X') && out == w && digits) {
+			out = h;
+			digits = 0;
+		} else {
+			return -1;
+		}
+	}
+	while (*p == ' ')
+		p++;
+	return out == h && digits && !*p ? 0 : -1;
+}
+
+static void kcmd_resolution(struct cmd_out *o, const char *arg)
+{
+	static char buf[1024];
+	const char *why = "", *p = arg;
+	uint32_t w, h;
+
+	while (*p == ' ')
+		p++;
+	if (!*p) {
+		cmd_write(o, buf, scanout_describe(buf, sizeof(buf)));
+		return;
+	}
+	if (kcmd_parse_size(arg, &w, &h) < 0) {
+		cmd_printf(o, "resolution: '%s' is not WIDTHxHEIGHT (e.g. resolution 1024x768)\n", arg);
+		return;
+	}
+	if (scanout_set_mode(w, h, &why) < 0) {
+		cmd_printf(o, "resolution: %ux%u: %s\n", w, h, why);
+		return;
+	}
+	cmd_printf(o, "resolution: now %ux%u\n", w, h);
+}
+
 static void kcmd_reboot(struct cmd_out *o, const char *arg)
 {
 	(void)o;
@@ -105,6 +154,7 @@ const struct cmd cmd_platform[] = {
 	{ "lspci", kcmd_lspci, "the PCI functions and their drivers", 0 },
 	{ "net", kcmd_net, "the network: address, gateway, dns, link, packets, errors", CMD_ANYONE },
 	{ "lsusb", kcmd_lsusb, "the USB devices, their class and driver", 0 },
+	{ "resolution", kcmd_resolution, "resolution [WxH]: the screen's modes, or switch to one", 0 },
 	{ "disk", disk_cmd, "disk [sum NAME [FIRST N] | wtest NAME]: the disks", 0 },
 	{ "save", kcmd_save, "save every running app to /fomos/state/ (resumed at the next boot)", 0 },
 	{ "suspend", kcmd_suspend, "save, then power off", 0 },

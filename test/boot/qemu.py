@@ -112,7 +112,12 @@ class Machine:
         # (e.g. {'/fomos/init': b'hello\n'}).
         self.files = dict(files or {})
         # QMP's input-send-event names the display device: keep its id vga0.
-        self.display = ['-device', 'VGA,id=vga0'] if vga else []
+        # vga='virtio': virtio-vga (GOP at boot, then the kernel's
+        # virtio-gpu scan-out); 'virtio-gl' adds virgl (3D: needs a GL
+        # display, see gl_display).
+        self.display = {True: ['-device', 'VGA,id=vga0'], False: [],
+                        'virtio': ['-device', 'virtio-vga,id=vga0'],
+                        'virtio-gl': ['-device', 'virtio-vga-gl,id=vga0']}[vga]
         self.serial_log = self.dir / 'serial.log'
         self.qemu_log = self.dir / 'qemu.log'
         self.proc = None

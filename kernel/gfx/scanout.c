@@ -1,0 +1,144 @@
+/*
+ * See scanout.h.  The frame the compositor draws in is the display's size;
+ * a mode change makes a new one (and a new scan-out), lays the console out
+ * again, and tells the executor and the input hub, which tell the apps.
+ */
+#include "console.h"
+#include "display.h"
+#include "fmt.h"
+#include "kmem.h"
+#include "lib.h"
+#include "log.h"
+#include "scanout.h"
+#include "virtio_gpu.h"
+
+static struct {
+	int active;
+	uint32_t *frame;
+	scanout_resized_fn *resized;
+	uint32_t width, height;
+} so;
+
+static void scanout_present(struct compose_rect r)
+{
+	vgpu_flush((uint32_t)r.x0, (uint32_t)r.y0, (uint32_t)(r.x1 - r.x0), (uint32_t)(r.y1 - r.y0));
+}
+
+static int scanout_cursor_image(const uint32_t *px, uint32_t w, uint32_t h, uint32_t stride)
+{
+	return vgpu_cursor_image(px, w, h, stride, 0, 0);
+}
+
+/* The display onto the GPU's current scan-out, composing in a new frame. */
+static int scanout_attach(void)
+{
+	struct display_out out = { 0 };
+	uint32_t *frame;
+
+	out.pixels = vgpu_pixels(&out.width, &out.height, &out.stride);
+	frame = kcalloc((uint64_t)out.width * out.height, 4);
+	if (!frame)
+		return -1;
+	out.present = scanout_present;
+	if (vgpu_has_cursor()) {
+		out.cursor_image = scanout_cursor_image;
+		out.cursor_move = vgpu_cursor_move;
+	}
+	display_set_output(&out, frame);
+	kfree(so.frame);
+	so.frame = frame;
+	so.width = out.width;
+	so.height = out.height;
+	return 0;
+}
+
+int scanout_init(uint32_t *boot_frame, scanout_resized_fn *resized)
+{
+	uint32_t w0 = display_width(), h0 = display_height();
+
+	if (!vgpu_present() || !display_ready())
+		return 0;
+	so.frame = boot_frame;
+	so.resized = resized;
+	if (scanout_attach() < 0) {
+		klog("display: no memory for a %ux%u frame, the firmware's framebuffer stays\n",
+		    display_width(), display_height());
+		return 0;
+	}
+	so.active = 1;
+	if (so.width != w0 || so.height != h0)
+		console_resize();
+	klog("display: virtio-gpu scan-out %ux%u, %s cursor, damage-only transfers\n", so.width,
+	    so.height, vgpu_has_cursor() ? "hardware" : "composed");
+	return 1;
+}
+
+int scanout_active(void)
+{
+	return so.active;
+}
+
+int scanout_set_mode(uint32_t w, uint32_t h, const char **why)
+{
+	if (!so.active) {
+		*why = "the display is the firmware's framebuffer (no virtio GPU): its size is fixed";
+		return -1;
+	}
+	if (w < 320 || h < 200 || w > VGPU_MAX_SIDE || h > VGPU_MAX_SIDE) {
+		*why = "sizes go from 320x200 to 8192x8192";
+		return -1;
+	}
+	if (w == so.width && h == so.height)
+		return 0;
+	if (vgpu_set_mode(w, h) < 0) {
+		*why = "the GPU refused it (or no memory for it)";
+		return -1;
+	}
+	if (scanout_attach() < 0) {
+		/* No frame for the new size: back to the one we had. */
+		vgpu_set_mode(so.width, so.height);
+		*why = "no memory for a frame of that size";
+		return -1;
+	}
+	console_resize();
+	klog("display: %ux%u\n", w, h);
+	if (so.resized)
+		so.resized(w, h);
+	return 0;
+}
+
+void scanout_poll(void)
+{
+	uint32_t w, h;
+	const char *why;
+
+	if (!so.active || !vgpu_display_changed(&w, &h))
+		return;
+	klog("display: the host's display is now %ux%u\n", w, h);
+	if (scanout_set_mode(w, h, &why) < 0)
+		klog("display: staying at %ux%u: %s\n", so.width, so.height, why);
+}
+
+uint32_t scanout_describe(char *buf, uint32_t len)
+{
+	struct vgpu_mode modes[VGPU_MAX_MODES], pref;
+	uint32_t n, i, at;
+
+	if (!so.active)
+		return (uint32_t)fmt_snprintf(buf, len, "%ux%u, the firmware's framebuffer (GOP): fixed\n",
+		    display_width(), display_height());
+	n = vgpu_modes(modes, VGPU_MAX_MODES, &pref);
+	at = (uint32_t)fmt_snprintf(buf, len, "%ux%u on virtio-gpu; the host's window: %ux%u\n", so.width,
+	    so.height, pref.width, pref.height);
+	if (!n && at < len)
+		at += (uint32_t)fmt_snprintf(buf + at, len - at, "no EDID: any size from 320x200 works\n");
+	else if (at < len)
+		at += (uint32_t)fmt_snprintf(buf + at, len - at, "modes (EDID):");
+	for (i = 0; i < n && at < len; i++)
+		at += (uint32_t)fmt_snprintf(buf + at, len - at, "%s%ux%u%s", i % 8 ? " " : "\n  ",
+		    modes[i].width, modes[i].height,
+		    modes[i].width == so.width && modes[i].height == so.height ? "*" : "");
+	if (n && at < len)
+		at += (uint32_t)fmt_snprintf(buf + at, len - at, "\n'resolution WxH' switches (any size works)\n");
+	return MIN(at, len ? len - 1 : 0);
+}
