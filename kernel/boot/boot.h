@@ -52,7 +52,7 @@ struct boot_fb {
 };
 
 #define BOOT_PATH_MAX	96
-#define BOOT_MAX_FILES	128	/* the default ESP holds about 70 (apps, test apps, data) */
+#define BOOT_MAX_FILES	256	/* the default ESP holds over 100 (apps, test apps, data) */
 
 /* A file efi/ read from the ESP before exiting boot services. */
 struct boot_file {

@@ -100,30 +100,39 @@ void exec_init(uint32_t screen_w, uint32_t screen_h)
 }
 
 /* The screen changed size: apps see it from their next call (and get the
- * hub's FOMOS_EV_SCREEN event); a window the new size leaves wholly off the
- * screen comes back to show at least its top-left corner. */
+ * hub's FOMOS_EV_SCREEN event).  A window that was wholly on the old screen
+ * is kept wholly on the new one where it fits (moved up and left as
+ * little as needed); one that already hung off keeps at least its corner
+ * on it. */
 void exec_set_screen(uint32_t w, uint32_t h)
 {
+	int32_t ow = (int32_t)exec_screen_w, oh = (int32_t)exec_screen_h, sw = (int32_t)w, sh = (int32_t)h;
 	struct app *a;
 
 	exec_screen_w = w;
 	exec_screen_h = h;
 	for (a = exec_apps; a; a = a->next) {
 		struct compose_layer *l = &a->layer;
-		int32_t x = l->x, y = l->y, sw = (int32_t)w, sh = (int32_t)h;
+		int32_t x = l->x, y = l->y, lw = (int32_t)l->width, lh = (int32_t)l->height;
+		int inside = x >= 0 && y >= 0 && x + lw <= ow && y + lh <= oh;
 
 		a->ctx.screen_width = w;
 		a->ctx.screen_height = h;
 		if (a->state != APP_RUNNING || !a->surface_bytes || (a->win_flags & FOMOS_WIN_CURSOR))
 			continue;
-		if (x > sw - EXEC_ONSCREEN)
-			x = MAX(0, sw - (int32_t)MIN(l->width, w));
-		if (y > sh - EXEC_ONSCREEN)
-			y = MAX(0, sh - (int32_t)MIN(l->height, h));
-		if (x + (int32_t)l->width < EXEC_ONSCREEN)
-			x = 0;
-		if (y + (int32_t)l->height < EXEC_ONSCREEN)
-			y = 0;
+		if (inside) {
+			x = MAX(0, MIN(x, sw - lw));
+			y = MAX(0, MIN(y, sh - lh));
+		} else {
+			if (x > sw - EXEC_ONSCREEN)
+				x = MAX(0, sw - MIN(lw, sw));
+			if (y > sh - EXEC_ONSCREEN)
+				y = MAX(0, sh - MIN(lh, sh));
+			if (x + lw < EXEC_ONSCREEN)
+				x = 0;
+			if (y + lh < EXEC_ONSCREEN)
+				y = 0;
+		}
 		display_move(l, x, y);
 	}
 }
@@ -319,7 +328,7 @@ static int exec_resize_surface(struct app *a, uint32_t w, uint32_t h)
 		return -1;
 	if (bytes > old && !plat_room(bytes - old))
 		return -1;
-	display_damage(wm_bounds(l));
+	display_damage(display_visible(l));
 	plat_unmap(va, old);
 	if (plat_map(va, bytes, PLAT_RW | PLAT_TRACK) < 0) {
 		l->content = (struct compose_rect){ 0, 0, 0, 0 };

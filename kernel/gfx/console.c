@@ -76,7 +76,7 @@ void console_sync(void)
 		cells = console_row(r);
 		for (c = 0; c < con.cols; c++)
 			console_draw_cell(r, c, cells[c]);
-		display_damage((struct compose_rect){ 0, (int32_t)(r * con.ch),
+		display_damage_layer(&con.layer, (struct compose_rect){ 0, (int32_t)(r * con.ch),
 		    (int32_t)(con.cols * con.cw), (int32_t)((r + 1) * con.ch) });
 	}
 }

@@ -55,6 +55,17 @@ int display_init(const struct boot_fb *fb, uint32_t *frame, uint32_t background)
 }
 
 int display_ready(void) { return dsp.ready; }
+
+/* Outside its content rectangle a layer is transparent: adding, moving or
+ * removing it changes only what its content covers (a new app's
+ * transparent full-screen surface damages nothing). */
+struct compose_rect display_visible(const struct compose_layer *l)
+{
+	struct compose_rect c = { l->x + l->content.x0, l->y + l->content.y0, l->x + l->content.x1,
+		l->y + l->content.y1 };
+
+	return compose_clip(c, wm_bounds(l));
+}
 uint32_t display_width(void) { return dsp.width; }
 uint32_t display_height(void) { return dsp.height; }
 
@@ -62,7 +73,7 @@ int display_add_layer_in(struct compose_layer *l, uint32_t band)
 {
 	if (wm_add(&dsp.wm, l, band, 0) < 0)
 		return -1;
-	display_damage(wm_bounds(l));
+	display_damage(display_visible(l));
 	return 0;
 }
 
@@ -78,7 +89,7 @@ void display_remove_layer(struct compose_layer *l)
 	if (wm_find(&dsp.wm, l) < 0)
 		return;
 	wm_remove(&dsp.wm, l);
-	display_damage(wm_bounds(l));
+	display_damage(display_visible(l));
 }
 
 void display_place(struct compose_layer *l, uint32_t band, uint32_t nofocus)
@@ -86,18 +97,18 @@ void display_place(struct compose_layer *l, uint32_t band, uint32_t nofocus)
 	if (wm_find(&dsp.wm, l) < 0)
 		return;
 	wm_place(&dsp.wm, l, band, nofocus);
-	display_damage(wm_bounds(l));
+	display_damage(display_visible(l));
 }
 
 void display_raise(struct compose_layer *l)
 {
 	if (wm_raise(&dsp.wm, l))
-		display_damage(wm_bounds(l));
+		display_damage(display_visible(l));
 }
 
 void display_move(struct compose_layer *l, int32_t x, int32_t y)
 {
-	struct compose_rect old = wm_bounds(l);
+	struct compose_rect old = display_visible(l);
 
 	if (l->x == x && l->y == y)
 		return;
@@ -111,7 +122,7 @@ void display_move(struct compose_layer *l, int32_t x, int32_t y)
 	if (wm_find(&dsp.wm, l) < 0)
 		return;
 	display_damage(old);
-	display_damage(wm_bounds(l));
+	display_damage(display_visible(l));
 }
 
 int display_z(const struct compose_layer *l)
@@ -266,7 +277,7 @@ void display_set_cursor(struct compose_layer *l)
 		/* Back into the stack it left, composed again. */
 		dsp.out.cursor_image(NULL, 0, 0, 0);
 		wm_add(&dsp.wm, dsp.cursor, WM_BAND_TOP, 1);
-		display_damage(wm_bounds(dsp.cursor));
+		display_damage(display_visible(dsp.cursor));
 	}
 	dsp.cursor = l;
 	dsp.hw_cursor = 0;
@@ -277,7 +288,7 @@ void display_set_cursor(struct compose_layer *l)
 	dsp.hw_cursor = 1;
 	if (wm_find(&dsp.wm, l) >= 0) {
 		wm_remove(&dsp.wm, l);
-		display_damage(wm_bounds(l));
+		display_damage(display_visible(l));
 	}
 	dsp.cursor_dirty = 1;
 }
@@ -287,13 +298,35 @@ struct compose_layer *display_cursor(void)
 	return dsp.cursor;
 }
 
+/* Screen rectangle r of layer l is hidden under one opaque layer above it
+ * (the console's log lines under a wallpaper): redrawing it changes no
+ * pixel. */
+static int display_hidden(const struct compose_layer *l, struct compose_rect r)
+{
+	int z = wm_find(&dsp.wm, l);
+	uint32_t i;
+
+	for (i = z < 0 ? dsp.wm.count : (uint32_t)z + 1; i < dsp.wm.count; i++) {
+		const struct compose_layer *o = dsp.wm.layers[i];
+		struct compose_rect c = { o->x + o->content.x0, o->y + o->content.y0,
+			o->x + o->content.x1, o->y + o->content.y1 };
+
+		if (o->opaque && c.x0 <= r.x0 && c.y0 <= r.y0 && c.x1 >= r.x1 && c.y1 >= r.y1)
+			return 1;
+	}
+	return 0;
+}
+
 void display_damage_layer(const struct compose_layer *l, struct compose_rect r)
 {
+	struct compose_rect s = { l->x + r.x0, l->y + r.y0, l->x + r.x1, l->y + r.y1 };
+
 	if (l == dsp.cursor && dsp.hw_cursor) {
 		dsp.cursor_dirty = 1;
 		return;
 	}
-	display_damage((struct compose_rect){ l->x + r.x0, l->y + r.y0, l->x + r.x1, l->y + r.y1 });
+	if (!display_hidden(l, s))
+		display_damage(s);
 }
 
 void display_get_stats(struct display_stats *s)

@@ -74,6 +74,8 @@ void display_move(struct compose_layer *l, int32_t x, int32_t y);
 const struct compose_layer *display_hit(int32_t x, int32_t y);
 int display_z(const struct compose_layer *l);	/* 0 is the bottom; -1: not shown */
 
+/* The screen rectangle where l may show pixels: its content, placed. */
+struct compose_rect display_visible(const struct compose_layer *l);
 void display_damage(struct compose_rect r);
 /* Composes and copies out what was damaged since the last flush. */
 void display_flush(void);

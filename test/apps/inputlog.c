@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <fomos.h>
 
-static const char *const inputlog_types[] = { "?", "key", "button", "motion", "wheel" };
+static const char *const inputlog_types[] = { "?", "key", "button", "motion", "wheel", "screen" };
 
 static void inputlog_event(struct fomos_ctx *ctx, const struct fomos_event *e)
 {
-	const char *type = e->type <= FOMOS_EV_WHEEL ? inputlog_types[e->type] : "?";
+	const char *type = e->type <= FOMOS_EV_SCREEN ? inputlog_types[e->type] : "?";
 
 	if (e->type == FOMOS_EV_KEY || e->type == FOMOS_EV_BUTTON)
 		printf("inputlog: %s code=%u value=%d cp=%u held=%u", type, e->code, e->value, e->codepoint,

@@ -14,6 +14,7 @@ be retried.  QEMU also writes the whole serial output to serial.log in tmp_path.
 
 import codecs
 import json
+import os
 import re
 import shutil
 import socket
@@ -73,6 +74,10 @@ class Machine:
     it, and every frame is captured into `machine.pcap` (the first 256
     bytes of each).  Without net the machine has no network card.
 
+    vga='virtio' gives a virtio-vga display instead of std VGA ('virtio-gl':
+    with virgl); trace='virtio_gpu_*' logs those QEMU trace events into
+    `machine.trace_log`.
+
     disk='usb' puts the boot disk on a USB stick (usb-storage on a qemu-xhci
     controller, id xhci) instead of virtio-blk; input_devices='usb' gives a
     USB keyboard, tablet and mouse (ids kbd0, tablet0, mouse0) on that
@@ -84,7 +89,7 @@ class Machine:
     def __init__(self, tmp_path, memory='256M', machine='q35', cfg=None,
                  resolution=None, extra_args=(), vga=True, files=None, input_devices=True,
                  image=None, esp_readonly=False, net=None, mac='52:54:00:12:34:56',
-                 disk='virtio', esp_offset=0):
+                 disk='virtio', esp_offset=0, trace=None, x_display=None, qemu_display=None, env=None):
         self.dir = Path(tmp_path)
         self.memory, self.machine = memory, machine
         self.cfg = cfg.encode() if isinstance(cfg, str) else cfg
@@ -106,6 +111,18 @@ class Machine:
         if disk == 'usb' or input_devices == 'usb':
             self.disk_args = ['-device', 'qemu-xhci,id=xhci'] + self.disk_args
         self.esp_offset = esp_offset
+        # trace: QEMU trace events to log ('virtio_gpu_*'), into trace.log
+        # (apart from guest-errors.log, which every test checks).
+        self.trace_log = self.dir / 'trace.log'
+        self.trace = ['-trace', f'enable={trace},file={self.trace_log}'] if trace else []
+        # x_display=':N': QEMU shows its window on that X server (Xvfb), with
+        # OpenGL: what virgl needs here (design.md, GPU).  qemu_display:
+        # another -display ('dbus' for host-driven resizes).
+        self.x_display = x_display
+        self.env = dict(env or {})
+        if x_display:
+            self.env['DISPLAY'] = x_display
+        self.qemu_display = qemu_display or ('sdl,gl=on' if x_display else 'none')
         # QEMU's own complaints about what the guest did to its devices.
         self.guest_errors = self.dir / 'guest-errors.log'
         # ESP path -> bytes: written into this machine's copy of the ESP
@@ -189,9 +206,9 @@ class Machine:
                 '-drive', f'if=none,id=esp,format=raw,file={img}'
                 + (',readonly=on' if self.esp_readonly else ''),
                 *self.disk_args,
-                *self.nic, '-display', 'none', '-vga', 'none',
+                *self.nic, '-display', self.qemu_display, '-vga', 'none',
                 *self.input_devices,
-                '-d', 'guest_errors', '-D', str(self.guest_errors),
+                '-d', 'guest_errors', '-D', str(self.guest_errors), *self.trace,
                 *self.display,
                 '-chardev', f'socket,id=ser0,path={serial_path},logfile={self.serial_log}',
                 '-serial', 'chardev:ser0',
@@ -200,8 +217,9 @@ class Machine:
                 *self.extra_args]
         (self.dir / 'qemu.cmd').write_text(' '.join(args) + '\n')
         with open(self.qemu_log, 'wb') as log:
+            env = dict(os.environ, **self.env) if self.env else None
             self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
-                                         stdout=log, stderr=subprocess.STDOUT)
+                                         stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
             self._serial = self._accept(serial_listener, 'serial')
             self._qmp_sock = self._accept(qmp_listener, 'QMP')

@@ -208,6 +208,7 @@ void input_renumber_goes_on_from_the_saved_count_keeping_what_was_queued(void);
 void input_buttons_set_their_bit_and_key_while_held(void);
 void input_move_queues_the_raw_delta_per_axis_that_moved(void);
 void input_pointer_is_clamped_at_all_four_edges(void);
+void input_screen_keeps_the_pointer_inside_and_tells_every_app(void);
 void input_warp_queues_the_motion_it_amounts_to(void);
 void input_wheel_queues_its_clicks(void);
 /* test_wm.c */
@@ -519,6 +520,7 @@ static const struct unit_test {
 	T(input_buttons_set_their_bit_and_key_while_held),
 	T(input_move_queues_the_raw_delta_per_axis_that_moved),
 	T(input_pointer_is_clamped_at_all_four_edges),
+	T(input_screen_keeps_the_pointer_inside_and_tells_every_app),
 	T(input_warp_queues_the_motion_it_amounts_to),
 	T(input_wheel_queues_its_clicks),
 	T(wm_bands_never_interleave_whatever_the_order_of_adds),

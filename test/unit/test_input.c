@@ -311,6 +311,32 @@ input_warp_queues_the_motion_it_amounts_to(void)
 }
 
 void
+input_screen_keeps_the_pointer_inside_and_tells_every_app(void)
+{
+	static struct fomos_input sh;
+	struct input in;
+
+	input_init(&in, &sh, 1280, 800);
+	input_warp(&in, 1, 1200, 700);
+	input_set_focus(&in, 9);
+	input_screen(&in, 2, 800, 600);
+	CHECK_EQ_U64(sh.pointer_x, 799);
+	CHECK_EQ_U64(sh.pointer_y, 599);
+	CHECK_EQ_U64(sh.event_count, 3);
+	EVENT(&sh, 2, 2, FOMOS_EV_SCREEN, 800, 600, 0);
+	/* Motion now stops at the new edges; a larger screen frees it again. */
+	input_move(&in, 3, 50, 50);
+	CHECK_EQ_U64(sh.pointer_x, 799);
+	input_screen(&in, 4, 1920, 1080);
+	input_move(&in, 5, 500, 0);
+	CHECK_EQ_U64(sh.pointer_x, 1299);
+	/* No screen at all: the pointer stays at 0 and nothing overflows. */
+	input_screen(&in, 6, 0, 0xffffffffu);
+	CHECK_EQ_U64(sh.pointer_x, 0);
+	EVENT(&sh, sh.event_count - 1, 6, FOMOS_EV_SCREEN, 0, INT32_MAX, 0);
+}
+
+void
 input_wheel_queues_its_clicks(void)
 {
 	static struct fomos_input sh;

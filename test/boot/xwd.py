@@ -1,0 +1,33 @@
+"""Reads an X window dump (xwd's output, the XWD version 7 format) into a
+png.Image: how the 3D tests see what QEMU's GL window shows on Xvfb, where
+QMP's screendump cannot read a GL scan-out (design.md, GPU).  Only what
+Xvfb writes is handled: ZPixmap, 24 or 32 bits per pixel, TrueColor."""
+
+import struct
+
+import png
+
+HEADER = struct.Struct('>25I')
+
+
+def decode(data):
+    f = HEADER.unpack_from(data, 0)
+    (header_size, version, fmt, depth, width, height, _xoff, byte_order, _unit, _bit_order,
+     _pad, bpp, bytes_per_line, _visual, red, green, blue, _bits_rgb, _entries, ncolors) = f[:20]
+    if version != 7 or fmt != 2 or bpp not in (24, 32):
+        raise ValueError(f'an XWD this reader does not handle: version {version}, '
+                         f'format {fmt}, {bpp} bits per pixel')
+    start = header_size + 12 * ncolors
+    step = bpp // 8
+    order = '<' if byte_order == 0 else '>'
+    shifts = [(m, (m & -m).bit_length() - 1) for m in (red, green, blue)]
+    out = bytearray(width * height * 3)
+    for y in range(height):
+        row = data[start + y * bytes_per_line:start + y * bytes_per_line + width * step]
+        for x in range(width):
+            b = row[x * step:x * step + step]
+            v = int.from_bytes(b, 'little' if order == '<' else 'big')
+            o = (y * width + x) * 3
+            for i, (mask, shift) in enumerate(shifts):
+                out[o + i] = (v & mask) >> shift
+    return png.Image(width, height, 3, bytes(out))
