@@ -118,6 +118,7 @@ static struct vgpu {
 	struct virtio_dev vd;
 	struct virtq ctrlq, cursorq;
 	int up, has_3d, has_edid;
+	int batch;			/* commands queued, the device told once at the end */
 	uint8_t *slots_mem;		/* VGPU_SLOTS x VGPU_SLOT_BYTES, DMA */
 	struct vgpu_slot slots[VGPU_SLOTS];
 	uint32_t slot_next;
@@ -226,7 +227,8 @@ static int vgpu_send(int slot, uint32_t req_len, uint64_t data, uint32_t data_le
 		vgpu.slots[slot].busy = 0;
 		return -1;
 	}
-	virtio_pci_kick(&vgpu.vd, &vgpu.ctrlq);
+	if (!vgpu.batch)
+		virtio_pci_kick(&vgpu.vd, &vgpu.ctrlq);
 	return 0;
 }
 
@@ -487,12 +489,18 @@ void vgpu_flush(uint32_t x, uint32_t y, uint32_t w, uint32_t h)
 		return;
 	vgpu_reap();
 	/* The control queue runs in order: the transfer is done before the
-	 * flush shows it. */
+	 * flush shows it.  One notification for both (each is an exit to the
+	 * host). */
+	vgpu.batch = 1;
 	if (vgpu_cmd(CMD_TRANSFER_TO_HOST_2D, &xfer, sizeof(xfer), 0, 0, NULL, NULL) < 0 ||
 	    vgpu_cmd(CMD_RESOURCE_FLUSH, &flush, sizeof(flush), 0, 0, NULL, NULL) < 0) {
+		vgpu.batch = 0;
+		virtio_pci_kick(&vgpu.vd, &vgpu.ctrlq);
 		vgpu.st.errors++;
 		return;
 	}
+	vgpu.batch = 0;
+	virtio_pci_kick(&vgpu.vd, &vgpu.ctrlq);
 	vgpu.st.flushes++;
 	vgpu.st.flushed_pixels += (uint64_t)w * h;
 }
@@ -706,6 +714,19 @@ int vgpu_read_back(uint32_t ctx, uint32_t res, uint32_t w, uint32_t h, uint32_t 
 }
 
 /* --- the device ------------------------------------------------------------------ */
+
+void vgpu_sync(void)
+{
+	uint64_t deadline = timer_ns() + VGPU_WAIT_NS;
+	uint32_t i, busy = 1;
+
+	while (busy && timer_ns() < deadline) {
+		vgpu_reap();
+		for (i = busy = 0; i < VGPU_SLOTS; i++)
+			busy |= vgpu.slots[i].busy;
+		busy |= vgpu.cursorq.num_free != vgpu.cursorq.size;
+	}
+}
 
 void vgpu_get_stats(struct vgpu_stats *s)
 {

@@ -48,6 +48,10 @@ int vgpu_cursor_image(const uint32_t *px, uint32_t w, uint32_t h, uint32_t strid
 void vgpu_cursor_move(int32_t x, int32_t y);
 int vgpu_has_cursor(void);
 
+/* Waits (at most a second) until the host answered every command sent:
+ * what the benchmark times a frame to. */
+void vgpu_sync(void);
+
 /* Counters for `gpu` and the tests. */
 struct vgpu_stats {
 	uint64_t flushes, flushed_pixels, cursor_moves, cursor_images, errors;

@@ -239,7 +239,7 @@ static void main_on_own_stack(void *arg)
 	main_start_apps(bi);
 	if (bi->cfg.bench) {
 		bench_disk_ovmf(&bi->diskbench, &bi->diskbench_usb);
-		bench_run(main_turn);
+		bench_run(main_turn, &bi->fb);
 	}
 	exec_snap_resume(bi->cfg.resume);
 	exec_pc_start_init();

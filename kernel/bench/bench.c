@@ -6,6 +6,7 @@
  */
 #include "bench.h"
 #include "bench_disk.h"
+#include "bench_gpu.h"
 #include "cpu.h"
 #include "exec.h"
 #include "fmt.h"
@@ -357,7 +358,7 @@ static void bench_compositor(void)
 	    opaque_ns / 1000, opaque_ns / memcpy_ns, opaque_ns * 100 / memcpy_ns % 100);
 }
 
-void bench_run(uint32_t (*turn)(uint64_t *next_wake_ns))
+void bench_run(uint32_t (*turn)(uint64_t *next_wake_ns), const struct boot_fb *gop)
 {
 	static const uint32_t counts[] = { 1, 16, 256, 4096 };
 	uint32_t i;
@@ -368,6 +369,7 @@ void bench_run(uint32_t (*turn)(uint64_t *next_wake_ns))
 	exec_set_quiet(1);
 	bench_clock();
 	bench_compositor();
+	bench_display(gop);
 	/* The executor against straight calls: in ring 0, where the kernel
 	 * may call app code. */
 	exec_pc_set_mode(EXEC_PC_RING0);

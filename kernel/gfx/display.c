@@ -189,10 +189,12 @@ static void display_flush_rect(struct compose_rect r)
 	dsp.st.rects++;
 	dsp.st.pixels += (uint64_t)(r.x1 - r.x0) * (uint64_t)(r.y1 - r.y0);
 	if (dsp.out.present) {
-		/* A GPU's scan-out: B8G8R8X8 in RAM, then the GPU is told. */
-		for (y = r.y0; y < r.y1; y++)
-			memcpy(dsp.out.pixels + (uint64_t)y * dsp.out.stride + r.x0,
-			    dsp.frame + (uint64_t)y * dsp.width + r.x0, (uint64_t)(r.x1 - r.x0) * 4);
+		/* A GPU's scan-out: B8G8R8X8 in RAM (usually the frame itself:
+		 * nothing to copy), then the GPU is told. */
+		if (dsp.out.pixels != dsp.frame)
+			for (y = r.y0; y < r.y1; y++)
+				memcpy(dsp.out.pixels + (uint64_t)y * dsp.out.stride + r.x0,
+				    dsp.frame + (uint64_t)y * dsp.width + r.x0, (uint64_t)(r.x1 - r.x0) * 4);
 		dsp.out.present(r);
 		return;
 	}
@@ -260,6 +262,11 @@ void display_set_output(const struct display_out *out, uint32_t *frame)
 	if (cursor)
 		display_set_cursor(NULL);
 	dsp.out = *out;
+	if (!out->present) {
+		dsp.fb = out->pixels;
+		dsp.stride = out->stride;
+		dsp.format = out->format;
+	}
 	dsp.frame = frame;
 	dsp.width = out->width;
 	dsp.height = out->height;

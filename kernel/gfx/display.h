@@ -26,6 +26,9 @@ int display_ready(void);
 struct display_out {
 	uint32_t *pixels;
 	uint32_t width, height, stride;		/* stride in pixels */
+	uint32_t format;			/* enum fb_format of pixels, when present is NULL */
+	/* NULL: pixels is video memory (a framebuffer like GOP's), written in
+	 * its format and shown as written. */
 	void (*present)(struct compose_rect r);
 	/* NULL: no hardware cursor (the cursor layer is composed).  image
 	 * NULL hides it. */

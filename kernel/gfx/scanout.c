@@ -14,7 +14,8 @@
 
 static struct {
 	int active;
-	uint32_t *frame;
+	uint32_t *frame;		/* the scan-out's pixels, composed into */
+	uint32_t *boot_frame;		/* what the display had before */
 	scanout_resized_fn *resized;
 	uint32_t width, height;
 } so;
@@ -29,24 +30,36 @@ static int scanout_cursor_image(const uint32_t *px, uint32_t w, uint32_t h, uint
 	return vgpu_cursor_image(px, w, h, stride, 0, 0);
 }
 
-/* The display onto the GPU's current scan-out, composing in a new frame. */
+void scanout_output(struct display_out *out)
+{
+	*out = (struct display_out){ 0 };
+	out->pixels = vgpu_pixels(&out->width, &out->height, &out->stride);
+	out->present = scanout_present;
+	if (vgpu_has_cursor()) {
+		out->cursor_image = scanout_cursor_image;
+		out->cursor_move = vgpu_cursor_move;
+	}
+}
+
+uint32_t *scanout_frame(void)
+{
+	return so.frame;
+}
+
+/* The display onto the GPU's current scan-out.  The compositor composes
+ * straight into the scan-out's memory (0xAARRGGBB words are B8G8R8X8 bytes
+ * to the GPU): no second copy of a frame. */
 static int scanout_attach(void)
 {
-	struct display_out out = { 0 };
-	uint32_t *frame;
+	struct display_out out;
 
-	out.pixels = vgpu_pixels(&out.width, &out.height, &out.stride);
-	frame = kcalloc((uint64_t)out.width * out.height, 4);
-	if (!frame)
-		return -1;
-	out.present = scanout_present;
-	if (vgpu_has_cursor()) {
-		out.cursor_image = scanout_cursor_image;
-		out.cursor_move = vgpu_cursor_move;
+	scanout_output(&out);
+	display_set_output(&out, out.pixels);
+	if (so.boot_frame) {
+		kfree(so.boot_frame);	/* the frame the firmware's framebuffer had */
+		so.boot_frame = NULL;
 	}
-	display_set_output(&out, frame);
-	kfree(so.frame);
-	so.frame = frame;
+	so.frame = out.pixels;
 	so.width = out.width;
 	so.height = out.height;
 	return 0;
@@ -58,13 +71,9 @@ int scanout_init(uint32_t *boot_frame, scanout_resized_fn *resized)
 
 	if (!vgpu_present() || !display_ready())
 		return 0;
-	so.frame = boot_frame;
+	so.boot_frame = boot_frame;
 	so.resized = resized;
-	if (scanout_attach() < 0) {
-		klog("display: no memory for a %ux%u frame, the firmware's framebuffer stays\n",
-		    display_width(), display_height());
-		return 0;
-	}
+	scanout_attach();
 	so.active = 1;
 	if (so.width != w0 || so.height != h0)
 		console_resize();
@@ -91,15 +100,10 @@ int scanout_set_mode(uint32_t w, uint32_t h, const char **why)
 	if (w == so.width && h == so.height)
 		return 0;
 	if (vgpu_set_mode(w, h) < 0) {
-		*why = "the GPU refused it (or no memory for it)";
+		*why = "the GPU refused it, or there is no memory for it";
 		return -1;
 	}
-	if (scanout_attach() < 0) {
-		/* No frame for the new size: back to the one we had. */
-		vgpu_set_mode(so.width, so.height);
-		*why = "no memory for a frame of that size";
-		return -1;
-	}
+	scanout_attach();
 	console_resize();
 	klog("display: %ux%u\n", w, h);
 	if (so.resized)

@@ -23,6 +23,11 @@ int scanout_active(void);
 void scanout_poll(void);
 /* Switches to w x h: 0, or -1 with a reason in *why. */
 int scanout_set_mode(uint32_t w, uint32_t h, const char **why);
+/* For the benchmark, which switches between this and the firmware's
+ * framebuffer: the output the display has on the GPU, and its frame. */
+struct display_out;
+void scanout_output(struct display_out *out);
+uint32_t *scanout_frame(void);
 /* The `resolution` command's text: the current mode and the EDID's. */
 uint32_t scanout_describe(char *buf, uint32_t len);
 
