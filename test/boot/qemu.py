@@ -29,6 +29,22 @@ import png
 ROOT = Path(__file__).resolve().parents[2]
 # The image as built, never booted: what `ninja qemu` saved into build/esp.img
 # (snapshots, apps' files) must not change what a test or a benchmark sees.
+
+
+def ctx_version():
+    """FOMOS_CTX_VERSION: what sdk/fomos.h, the one place that says it, says."""
+    text = (ROOT / 'sdk' / 'fomos.h').read_text()
+    return int(re.search(r'#define FOMOS_CTX_VERSION\s+(\d+)', text).group(1))
+
+
+def ctx_size():
+    """sizeof(struct fomos_ctx), as a C compiler lays out sdk/fomos.h."""
+    out = subprocess.run(['clang', '-fsyntax-only', '-x', 'c', '-', '-I', str(ROOT / 'sdk'),
+                          '-Wno-everything', '-Xclang', '-fdump-record-layouts-simple'],
+                         input='#include <fomos.h>\nint x = sizeof(struct fomos_ctx);\n',
+                         capture_output=True, text=True, check=True).stdout
+    layout = out.split('Type: struct fomos_ctx')[1]
+    return int(re.search(r'Size:(\d+)', layout).group(1)) // 8
 ESP = ROOT / 'build' / 'esp-pristine.img'
 SOCKET_DIR_MAX = 80  # sun_path holds 108 bytes; keep well below
 
