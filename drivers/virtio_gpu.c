@@ -232,6 +232,17 @@ static int vgpu_send(int slot, uint32_t req_len, uint64_t data, uint32_t data_le
 	return 0;
 }
 
+/* Commands that can be queued now: free slots, and descriptors for
+ * three buffers each. */
+static uint32_t vgpu_room(void)
+{
+	uint32_t i, free = 0;
+
+	for (i = 0; i < VGPU_SLOTS; i++)
+		free += !vgpu.slots[i].busy;
+	return MIN(free, (uint32_t)vgpu.ctrlq.num_free / 3);
+}
+
 /* The next free slot, reaping answers first if every slot is busy. */
 static int vgpu_get_slot(void)
 {
@@ -646,11 +657,12 @@ int vgpu_res_create(uint32_t ctx, uint32_t res, const struct vgpu_res3d *r, uint
 	uint32_t attach_ctx[2] = { res, 0 };
 	struct vgpu_attach attach = { res, 1, phys, (uint32_t)bytes, 0 };
 
-	/* Three slots are needed: make sure they are there, so the resource
-	 * is never left half made. */
-	if (vgpu.ctrlq.num_free < 8)
+	/* Three commands: make sure there is room for all of them first, so
+	 * a resource is never left half made. */
+	if (vgpu_room() < 3)
 		vgpu_reap();
-	if (vgpu_cmd(CMD_RESOURCE_CREATE_3D, create, sizeof(create), 0, 0, NULL, NULL) < 0)
+	if (vgpu_room() < 3 ||
+	    vgpu_cmd(CMD_RESOURCE_CREATE_3D, create, sizeof(create), 0, 0, NULL, NULL) < 0)
 		return -1;
 	if (bytes)
 		vgpu_cmd(CMD_RESOURCE_ATTACH_BACKING, &attach, sizeof(attach), 0, 0, NULL, NULL);
@@ -662,6 +674,8 @@ int vgpu_res_destroy(uint32_t ctx, uint32_t res)
 {
 	uint32_t body[2] = { res, 0 };
 
+	if (vgpu_room() < 2)
+		vgpu_reap();
 	vgpu_cmd(CMD_CTX_DETACH_RESOURCE, body, sizeof(body), ctx, 0, NULL, NULL);
 	return vgpu_cmd(CMD_RESOURCE_UNREF, body, sizeof(body), 0, 0, NULL, NULL) < 0 ? -1 : 0;
 }
