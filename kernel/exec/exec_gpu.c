@@ -264,13 +264,17 @@ void *const exec_gpu_services[EXEC_GPU_SVCS] = {
 
 void exec_gpu_release(struct app *a)
 {
-	uint32_t i;
+	uint32_t i, n = 0;
 
 	if (a->gpu_ctx) {
 		for (i = 0; i < EXEC_GPU_RES; i++)
-			if (a->gpu_res[i].id)
+			if (a->gpu_res[i].id) {
 				gpu_res_destroy(a, &a->gpu_res[i]);
+				n++;
+			}
 		gpu->ctx_destroy(a->gpu_ctx);
+		klog("exec: %s[%llu] GPU context %u closed, %u resources freed\n", a->name, ULL(a->pid),
+		    a->gpu_ctx, n);
 	}
 	a->gpu_ctx = 0;
 	a->gpu_read = 0;
