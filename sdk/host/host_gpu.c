@@ -16,6 +16,11 @@
  * finds nothing.  A stream virglrenderer rejects puts that context in
  * error: we remember it as lost (FOMOS_E_GONE from then on).
  *
+ * Services run on the calling app's 64 KiB stack; virglrenderer and Mesa
+ * need far more (compiling a shader, or a buffer write, overflows it).
+ * Every call into virglrenderer runs on a stack of our own, switched to
+ * with swapcontext (host_gpu_on_stack).
+ *
  * Reads back are synchronous (transfer_read_iov waits for the GL): read_done
  * answers at once.  A render target's backing holds its rows top down at a
  * stride of its width; resources are created without VIRGL_RESOURCE_Y_0_TOP,
@@ -26,12 +31,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <ucontext.h>
 #include <virglrenderer.h>
 #include "gpuops.h"
 #include "host.h"
 
 #define HOST_GPU_RES	4096		/* resources of every app together */
 #define HOST_GPU_CTXS	1024		/* contexts remembered as lost */
+#define HOST_GPU_STACK	(8u << 20)	/* the stack virglrenderer runs on */
 
 /* virgl_hw.h's, which Debian does not install: the region a transfer moves. */
 struct virgl_box {
@@ -190,14 +197,105 @@ static const uint32_t *host_gpu_read_done(uint32_t ctx, uint32_t res, uint32_t *
 	return r->backing;
 }
 
+/* --- the calls, each on our own stack ---------------------------------------- */
+
+static struct host_gpu_call {
+	int op;
+	uint32_t ctx, res, w, h;
+	const void *p;
+	int backing;
+	int32_t ret;
+} host_call;
+static ucontext_t host_gpu_caller, host_gpu_callee;
+static void *host_gpu_stack;
+
+enum { OP_CTX_CREATE, OP_CTX_DESTROY, OP_RES_CREATE, OP_RES_DESTROY, OP_SUBMIT, OP_READ_START };
+
+static void host_gpu_run(void)
+{
+	struct host_gpu_call *c = &host_call;
+
+	switch (c->op) {
+	case OP_CTX_CREATE:
+		c->ret = host_gpu_ctx_create(c->ctx, c->p);
+		break;
+	case OP_CTX_DESTROY:
+		host_gpu_ctx_destroy(c->ctx);
+		break;
+	case OP_RES_CREATE:
+		c->ret = host_gpu_res_create(c->ctx, c->res, c->p, c->backing);
+		break;
+	case OP_RES_DESTROY:
+		host_gpu_res_destroy(c->ctx, c->res);
+		break;
+	case OP_SUBMIT:
+		c->ret = host_gpu_submit(c->ctx, c->p, c->w);
+		break;
+	case OP_READ_START:
+		c->ret = host_gpu_read_start(c->ctx, c->res, c->w, c->h);
+		break;
+	}
+}
+
+/* Runs host_call's op on host_gpu_stack and comes back. */
+static int32_t host_gpu_on_stack(void)
+{
+	if (!host_gpu_stack && !(host_gpu_stack = malloc(HOST_GPU_STACK)))
+		return FOMOS_E_NOMEM;
+	getcontext(&host_gpu_callee);
+	host_gpu_callee.uc_stack.ss_sp = host_gpu_stack;
+	host_gpu_callee.uc_stack.ss_size = HOST_GPU_STACK;
+	host_gpu_callee.uc_link = &host_gpu_caller;
+	makecontext(&host_gpu_callee, host_gpu_run, 0);
+	host_call.ret = FOMOS_E_NOMEM;
+	swapcontext(&host_gpu_caller, &host_gpu_callee);
+	return host_call.ret;
+}
+
+static int32_t host_gpu_call_ctx_create(uint32_t ctx, const char *name)
+{
+	host_call = (struct host_gpu_call){ .op = OP_CTX_CREATE, .ctx = ctx, .p = name };
+	return host_gpu_on_stack();
+}
+
+static void host_gpu_call_ctx_destroy(uint32_t ctx)
+{
+	host_call = (struct host_gpu_call){ .op = OP_CTX_DESTROY, .ctx = ctx };
+	host_gpu_on_stack();
+}
+
+static int32_t host_gpu_call_res_create(uint32_t ctx, uint32_t res, const struct fomos_gpu_res *r, int backing)
+{
+	host_call = (struct host_gpu_call){ .op = OP_RES_CREATE, .ctx = ctx, .res = res, .p = r, .backing = backing };
+	return host_gpu_on_stack();
+}
+
+static void host_gpu_call_res_destroy(uint32_t ctx, uint32_t res)
+{
+	host_call = (struct host_gpu_call){ .op = OP_RES_DESTROY, .ctx = ctx, .res = res };
+	host_gpu_on_stack();
+}
+
+static int32_t host_gpu_call_submit(uint32_t ctx, const uint32_t *cmds, uint32_t dwords)
+{
+	host_call = (struct host_gpu_call){ .op = OP_SUBMIT, .ctx = ctx, .p = cmds, .w = dwords };
+	return host_gpu_on_stack();
+}
+
+static int32_t host_gpu_call_read_start(uint32_t ctx, uint32_t res, uint32_t w, uint32_t h)
+{
+	host_call = (struct host_gpu_call){ .op = OP_READ_START, .ctx = ctx, .res = res, .w = w, .h = h };
+	return host_gpu_on_stack();
+}
+
 const struct gpu_ops host_gpu_ops = {
 	.res_base = 1,
-	.ctx_create = host_gpu_ctx_create,
-	.ctx_destroy = host_gpu_ctx_destroy,
-	.res_create = host_gpu_res_create,
-	.res_destroy = host_gpu_res_destroy,
-	.submit = host_gpu_submit,
-	.read_start = host_gpu_read_start,
+	.ctx_create = host_gpu_call_ctx_create,
+	.ctx_destroy = host_gpu_call_ctx_destroy,
+	.res_create = host_gpu_call_res_create,
+	.res_destroy = host_gpu_call_res_destroy,
+	.submit = host_gpu_call_submit,
+	.read_start = host_gpu_call_read_start,
 	.read_done = host_gpu_read_done,
 };
 
