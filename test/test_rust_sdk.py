@@ -101,7 +101,7 @@ def test_a_new_rust_app_builds_with_cargo_as_the_sdk_guide_says_and_runs(tmp_pat
     built = app / 'target' / 'release' / 'hi.app'
     data = built.read_bytes()
     assert data[:8] == b'FOMOSAPP'
-    assert data[12] == 5, 'the header says context version 5'
+    assert data[12] == 6, 'the header says context version 6'
     assert data.find(b'hi\0') >= 0
     out = subprocess.run([str(HOST), '--headless', '--seconds', '2', str(built)],
                          capture_output=True, text=True, timeout=60, check=False).stdout

@@ -170,7 +170,7 @@ def test_bad_app_files_are_refused_by_name_while_the_others_run(machine):
         'trunc': (hello[:-100], r'truncated or padded'),
         'tiny': (hello[:50], r'truncated: 50 bytes'),
         'badmagic': (b'NOTANAPP' + hello[8:], r'bad magic'),
-        'future': (patched(hello, 12, '<I', 99), r'needs context version 99, this kernel speaks 5'),
+        'future': (patched(hello, 12, '<I', 99), r'needs context version 99, this kernel speaks 6'),
         'badreloc': (patched(tables, reloc_offset + 8, '<Q', 1), r'only R_X86_64_RELATIVE'),
         'wildreloc': (patched(tables, reloc_offset + 16, '<q', 1 << 40), r'outside the image'),
     }

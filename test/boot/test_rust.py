@@ -72,7 +72,7 @@ def test_a_rust_and_a_c_app_walk_every_context_version_and_call_each_other(m, ap
     lines = tour(m, app)
     pid = int(logged(m, app, 'tour done').group(1))
     v1 = lines['v1 ok']
-    assert re.match(r'context version 5, size 312, pid %d, surface \d+x\d+, heap sum 12050, '
+    assert re.match(r'context version 6, size 352, pid %d, surface \d+x\d+, heap sum 12050, '
                     r'calls kept 1$' % pid, v1), v1
     x = 20 if app == 'rtour' else 160
     assert re.match(r'window true 120x60 at %d,30 on \d+x\d+, system time: uptime, '

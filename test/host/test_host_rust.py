@@ -16,7 +16,7 @@ def test_rust_and_c_tour_every_context_version_and_call_each_other(tmp_path):
     for me, pid, peer, x in (('rtour', 1, 'ctour', 20), ('ctour', 2, 'rtour', 160)):
         text = f'hello from {me}'
         want = sum(text.encode())
-        assert (f'{me}[{pid}]: v1 ok: context version 5, size 312, pid {pid}, surface 1280x800, '
+        assert (f'{me}[{pid}]: v1 ok: context version 6, size 352, pid {pid}, surface 1280x800, '
                 f'heap sum 12050, calls kept 1\n') in out
         assert (f'{me}[{pid}]: v2 ok: window true 120x60 at {x},30 on 1280x800, '
                 f'system time: uptime, unknown: NOTFOUND\n') in out
