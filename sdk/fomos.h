@@ -387,7 +387,8 @@ struct fomos_fn {
 #define FOMOS_GPU_FORMAT_BGRA	1	/* B8G8R8A8_UNORM: the surface's 0xAARRGGBB */
 #define FOMOS_GPU_FORMAT_BGRX	2	/* B8G8R8X8_UNORM */
 #define FOMOS_GPU_FORMAT_R8	64	/* R8_UNORM: buffers */
-#define FOMOS_GPU_FORMAT_Z24S8	19	/* Z24_UNORM_S8_UINT: depth */
+#define FOMOS_GPU_FORMAT_Z24S8	20	/* S8_UINT_Z24_UNORM: depth (GL's DEPTH24_STENCIL8;
+					 * virglrenderer has no Z24_UNORM_S8_UINT, 19) */
 
 #define FOMOS_GPU_BIND_DEPTH	(1u << 0)
 #define FOMOS_GPU_BIND_RENDER	(1u << 1)

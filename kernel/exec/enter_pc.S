@@ -39,7 +39,7 @@
  *
  * Keep EXEC_SVC_COUNT and EXEC_SVC_RETURN equal to exec_plat.h's.
  */
-#define EXEC_SVC_COUNT	26
+#define EXEC_SVC_COUNT	31
 #define EXEC_SVC_RETURN	63
 #define MXCSR_DEFAULT	0x1f80
 #define FCW_DEFAULT	0x037f
@@ -261,6 +261,11 @@ exec_stubs:
 	STUB(23)
 	STUB(24)
 	STUB(25)
+	STUB(26)	/* version 6: gpu_open ... gpu_show */
+	STUB(27)
+	STUB(28)
+	STUB(29)
+	STUB(30)
 	.p2align 4
 exec_return_stub_code:			/* at exec_stubs + 16 * EXEC_SVC_COUNT */
 	movq %rax, %rdi

@@ -636,12 +636,14 @@ static void exec_build_ctx(struct app *a)
 		[EXEC_SVC_CALL] = (void *)exec_svc_call, [EXEC_SVC_SHARE] = (void *)exec_share,
 		[EXEC_SVC_GRANT] = (void *)exec_grant,
 	};
-	_Static_assert(EXEC_SVC_COUNT - EXEC_SVC_NET == EXEC_NET_SVCS, "the network's services");
+	_Static_assert(EXEC_SVC_GPU - EXEC_SVC_NET == EXEC_NET_SVCS, "the network's services");
+	_Static_assert(EXEC_SVC_COUNT - EXEC_SVC_GPU == EXEC_GPU_SVCS, "the GPU's services");
 	void *fn[EXEC_SVC_COUNT];
 	uint32_t n;
 
 	memcpy(a->services, plain, sizeof(plain));
 	memcpy(&a->services[EXEC_SVC_NET], exec_net_services, sizeof(exec_net_services));
+	memcpy(&a->services[EXEC_SVC_GPU], exec_gpu_services, sizeof(exec_gpu_services));
 	if (a->opts.trace) {
 		a->services[EXEC_SVC_CALLOC] = (void *)exec_trace_calloc;
 		a->services[EXEC_SVC_FREE] = (void *)exec_trace_free;
@@ -691,6 +693,11 @@ static void exec_build_ctx(struct app *a)
 	a->ctx.net_poll = (int32_t (FOMOS_CALL *)(int32_t))fn[EXEC_SVC_NET + 8];
 	a->ctx.net_resolve = (int32_t (FOMOS_CALL *)(struct fomos_resolve *))fn[EXEC_SVC_NET + 9];
 	a->ctx.net_info = (int32_t (FOMOS_CALL *)(struct fomos_netinfo *))fn[EXEC_SVC_NET + 10];
+	a->ctx.gpu_open = (int32_t (FOMOS_CALL *)(void))fn[EXEC_SVC_GPU];
+	a->ctx.gpu_resource = (int32_t (FOMOS_CALL *)(const struct fomos_gpu_res *))fn[EXEC_SVC_GPU + 1];
+	a->ctx.gpu_free = (int32_t (FOMOS_CALL *)(int32_t))fn[EXEC_SVC_GPU + 2];
+	a->ctx.gpu_submit = (int32_t (FOMOS_CALL *)(const uint32_t *, uint32_t))fn[EXEC_SVC_GPU + 3];
+	a->ctx.gpu_show = (int32_t (FOMOS_CALL *)(int32_t))fn[EXEC_SVC_GPU + 4];
 }
 
 /* --- loading ------------------------------------------------------------------ */
@@ -814,6 +821,7 @@ static void exec_release(struct app *a)
 	term_release(a->pid);
 	exec_files_cancel(a->pid);
 	exec_net_release(a, a->ended_by != APP_END_EXIT);
+	exec_gpu_release(a);
 	exec_share_release(a);
 	if (a->callbuf)
 		plat_unmap(a->home + EXEC_CALLBUF_OFFSET, EXEC_CALLBUF_BYTES);
@@ -863,6 +871,7 @@ struct app *exec_create(const char *path, const uint8_t *file, uint64_t size,
 	exec_name_of(path, a->name);
 	a->opts = *opts;
 	a->pid = r ? r->pid : exec_next_pid++;
+	a->gpu_resumed = r != NULL;
 	a->budget_ns = (uint64_t)(opts->budget_ms ? opts->budget_ms : APP_BUDGET_DEFAULT) * 1000000ull;
 	/* The arena never reaches the stack, whatever the caller checked. */
 	appmem_init(&a->mem, a->home + EXEC_ARENA_OFFSET, MIN(opts->quota, EXEC_ARENA_MAX),

@@ -58,6 +58,10 @@ void exec_set_fs(const struct fs_ops *fs);
 /* The network behind ctx->net_* (NULL: none, FOMOS_E_NONET). */
 struct net_ops;
 void exec_set_net(const struct net_ops *ops);
+/* The GPU behind ctx->gpu_* (gfx/gpuops.h; never set: every gpu_* call
+ * answers FOMOS_E_NOTSUP). */
+struct gpu_ops;
+void exec_set_gpu(const struct gpu_ops *ops);
 /* ctx->args of app pid, which has not been called yet: 0, or -1. */
 int exec_set_args(uint64_t pid, const char *args);
 /* Who answers ctx->system(): the shell's command table. */

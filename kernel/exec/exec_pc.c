@@ -56,7 +56,7 @@ FOMOS_CALL int exec_enter_user(app_entry_fn fn, struct fomos_ctx *ctx, uint64_t 
 FOMOS_CALL int64_t exec_enter_user_call(uint64_t fn, const uint64_t *args, uint64_t stack_top);
 void exec_syscall_entry(void);
 
-_Static_assert(EXEC_SVC_COUNT == 26 && EXEC_SVC_RETURN == 63, "enter_pc.S has the same numbers");
+_Static_assert(EXEC_SVC_COUNT == 31 && EXEC_SVC_RETURN == 63, "enter_pc.S has the same numbers");
 
 /* Protection domains: home `slot` is domain slot; region k of home s is
  * EXEC_MAX_SLOTS + s * EXEC_REGIONS + k (the view numbers of

@@ -37,7 +37,8 @@ enum {
 	EXEC_SVC_DAMAGE, EXEC_SVC_SYSTEM, EXEC_SVC_TERM_READ, EXEC_SVC_TERM_WRITE, EXEC_SVC_FILE,
 	EXEC_SVC_PUBLISH, EXEC_SVC_LOOKUP, EXEC_SVC_CALL, EXEC_SVC_SHARE, EXEC_SVC_GRANT,
 	EXEC_SVC_NET,		/* version 5: net_socket ... net_info, EXEC_NET_SVCS of them */
-	EXEC_SVC_COUNT = EXEC_SVC_NET + 11,
+	EXEC_SVC_GPU = EXEC_SVC_NET + 11,	/* version 6: gpu_open ... gpu_show, 5 of them */
+	EXEC_SVC_COUNT = EXEC_SVC_GPU + 5,
 	EXEC_SVC_RETURN = 63,	/* start() returned (the return stub) */
 };
 

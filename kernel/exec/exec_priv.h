@@ -64,6 +64,13 @@ struct exec_sock {
 	uint8_t type;			/* FOMOS_NET_* */
 };
 
+/* exec_gpu.c: a GPU resource of an app's. */
+#define EXEC_GPU_RES	32		/* resources per app */
+struct exec_gpu_res {
+	uint32_t id;			/* what the app and the platform call it; 0: free */
+	struct fomos_gpu_res r;		/* as created (checked) */
+};
+
 struct app {
 	/* Hot: what exec_round and exec_call touch, together at the front. */
 	struct app *next;		/* start order */
@@ -99,6 +106,14 @@ struct app {
 	struct exec_sock socks[FOMOS_NET_SOCKETS];
 	char args[FOMOS_ARGS_MAX];	/* copied into its context page before its first call */
 	uint8_t args_new;
+
+	/* Its GPU context and resources (exec_gpu.c). */
+	uint32_t gpu_ctx;		/* its context number; 0: none */
+	uint8_t gpu_resumed;		/* resumed from a snapshot: old ids say FOMOS_E_GONE */
+	uint32_t gpu_read;		/* the resource whose read gpu_show started; 0: none */
+	uint32_t gpu_read_w, gpu_read_h;	/* that read's size */
+	uint32_t gpu_frames;		/* frames gpu_show put into its surface */
+	struct exec_gpu_res gpu_res[EXEC_GPU_RES];
 
 	uint64_t pid;
 	/* Its file's name less ".app", set by the executor: how the log and ps
@@ -208,6 +223,13 @@ uint32_t exec_share_describe(const struct app *a, char *out, uint32_t cap);
 extern void *const exec_net_services[EXEC_NET_SVCS];
 void exec_net_release(struct app *a, int abort);
 uint32_t exec_net_sockets(const struct app *a);
+
+/* exec_gpu.c: the services ctx->gpu_open ... gpu_show, in the context's
+ * order, and destroying an app's context and resources when it ends. */
+#define EXEC_GPU_SVCS	5
+extern void *const exec_gpu_services[EXEC_GPU_SVCS];
+void exec_gpu_release(struct app *a);
+uint32_t exec_gpu_resources(const struct app *a);
 
 /* exec_files.c: ctx->file, and ending an app's requests. */
 int32_t exec_files_submit(struct app *a, struct fomos_file *req);

@@ -583,6 +583,7 @@ int main(int argc, char **argv)
 	exec_set_system(cmd_system);
 	exec_set_fs(host_files_fs());
 	exec_set_net(&host_net_ops);
+	exec_set_gpu(&host_gpu_ops);
 	host_apps_dir_from(o.apps_dir, argv[optind]);
 	for (i = optind; i < argc; i++) {
 		int64_t pid = host_start_arg(argv[i]);
@@ -604,6 +605,9 @@ int main(int argc, char **argv)
 			status = 1;
 		}
 	}
+	if (host_gpu_resources())
+		fprintf(stderr, "fomos-host: 3D: %u resources held by the apps still running\n",
+		    host_gpu_resources());
 	if (!o.headless)
 		host_window_close();
 	return status;

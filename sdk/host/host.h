@@ -11,6 +11,7 @@
  *   host_files.c   the boot disk's /fomos/data/ as a folder (kernel/fs/fsops.h)
  *   host_window.c  an SDL2 window: shows the screen, feeds the input hub
  *   host_png.c     a screenshot, as QEMU's screendump gives one
+ *   host_gpu.c     3D: apps' virgl streams through libvirglrenderer
  *
  * Everything runs on one thread, as in the kernel.
  */
@@ -58,6 +59,12 @@ extern const struct net_ops host_net_ops;
 int host_net_open(void);		/* any socket open */
 /* Sleeps up to ns, less if a socket becomes ready (its app is woken). */
 void host_net_wait(uint64_t ns);
+
+/* host_gpu.c: 3D over libvirglrenderer (gpuops.h), started at the first
+ * gpu_open. */
+struct gpu_ops;
+extern const struct gpu_ops host_gpu_ops;
+uint32_t host_gpu_resources(void);	/* resources alive, every app's */
 
 /* --- host_png.c --------------------------------------------------------------------- */
 

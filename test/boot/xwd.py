@@ -22,6 +22,15 @@ def decode(data):
     order = '<' if byte_order == 0 else '>'
     shifts = [(m, (m & -m).bit_length() - 1) for m in (red, green, blue)]
     out = bytearray(width * height * 3)
+    if bpp == 32 and byte_order == 0 and (red, green, blue) == (0xff0000, 0xff00, 0xff):
+        # What Xvfb writes at depth 24: B, G, R, X bytes; slices, not a loop.
+        for y in range(height):
+            row = data[start + y * bytes_per_line:start + y * bytes_per_line + width * 4]
+            o = y * width * 3
+            out[o:o + width * 3:3] = row[2::4]
+            out[o + 1:o + width * 3:3] = row[1::4]
+            out[o + 2:o + width * 3:3] = row[0::4]
+        return png.Image(width, height, 3, bytes(out))
     for y in range(height):
         row = data[start + y * bytes_per_line:start + y * bytes_per_line + width * step]
         for x in range(width):

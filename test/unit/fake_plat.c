@@ -16,7 +16,7 @@
 #include "log.h"
 #include "unit.h"
 
-#define FAKE_APPS	32
+#define FAKE_APPS	64
 #define FAKE_LOG	(1u << 20)
 #define FAKE_FILES	256
 
@@ -259,6 +259,7 @@ void fake_reset(int screen)
 	exec_kill_all();
 	exec_set_quiet(0);
 	exec_set_fs(NULL);
+	exec_set_gpu(NULL);
 	fake_clock = 1000000000ull;
 	fake_loglen = fake_termlen = 0;
 	fake_logbuf[0] = fake_termbuf[0] = 0;

@@ -278,6 +278,13 @@ void exec_file_write_over_the_disk_cap_fails_with_nospace_and_changes_nothing(vo
 void exec_file_replace_that_shrinks_is_allowed_at_the_disk_cap(void);
 void exec_file_disk_0_refuses_every_write_but_reads_and_deletes(void);
 void exec_file_a_folder_too_big_to_walk_counts_as_full(void);
+/* test_gpu.c */
+void gpu_without_a_gpu_every_service_answers_notsup(void);
+void gpu_resource_and_submit_check_every_pointer_size_and_kind(void);
+void gpu_ids_are_per_app_never_reused_and_32_at_most(void);
+void gpu_show_reads_back_once_the_gpu_is_done_and_counts_frames(void);
+void gpu_an_app_that_faults_loses_its_context_and_resources(void);
+void gpu_a_resumed_app_gets_gone_until_it_opens_again(void);
 /* test_share.c */
 void share_publish_checks_names_functions_and_names_taken(void);
 void share_calls_check_pointers_copy_buffers_and_pass_regions_as_they_are(void);
@@ -465,6 +472,12 @@ static const struct unit_test {
 	T(exec_file_replace_that_shrinks_is_allowed_at_the_disk_cap),
 	T(exec_file_disk_0_refuses_every_write_but_reads_and_deletes),
 	T(exec_file_a_folder_too_big_to_walk_counts_as_full),
+	T(gpu_without_a_gpu_every_service_answers_notsup),
+	T(gpu_resource_and_submit_check_every_pointer_size_and_kind),
+	T(gpu_ids_are_per_app_never_reused_and_32_at_most),
+	T(gpu_show_reads_back_once_the_gpu_is_done_and_counts_frames),
+	T(gpu_an_app_that_faults_loses_its_context_and_resources),
+	T(gpu_a_resumed_app_gets_gone_until_it_opens_again),
 	T(share_publish_checks_names_functions_and_names_taken),
 	T(share_calls_check_pointers_copy_buffers_and_pass_regions_as_they_are),
 	T(share_a_provider_faulting_in_a_call_ends_alone_and_then_answers_gone),
