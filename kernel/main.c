@@ -26,6 +26,7 @@
 #include "exec_plat.h"
 #include "exec_snap.h"
 #include "files.h"
+#include "gpu3d.h"
 #include "inputhub.h"
 #include "kmem.h"
 #include "lib.h"
@@ -204,6 +205,8 @@ static void main_start_apps(struct boot_info *bi)
 	exec_set_system(cmd_system);
 	if (net_up())
 		exec_set_net(&net_sock_ops);
+	if (gpu3d_ops())
+		exec_set_gpu(gpu3d_ops());
 	exec_pc_set_boot_files(bi->files, bi->file_count);
 	exec_pc_init();
 }

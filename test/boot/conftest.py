@@ -1,5 +1,7 @@
 """Fixtures for the boot tests: `machine(...)` boots a copy of build/esp-pristine.img in QEMU."""
 
+import re
+
 import pytest
 
 import qemu
@@ -33,6 +35,11 @@ def stop(m, failed):
     # Every boot test also checks that QEMU saw the guest misuse no virtio
     # device (-d guest_errors).
     errors = m.guest_errors.read_text(errors='replace') if m.guest_errors.exists() else ''
+    if m.trace and m.trace_log.exists():
+        # With -trace file=..., QEMU writes its guest errors there too: they
+        # are the lines "function: message" among the trace's events.
+        errors += '\n'.join(line for line in m.trace_log.read_text(errors='replace').splitlines()
+                            if re.match(r'\w+: ', line))
     virtio = [line for line in errors.splitlines() if 'virtio' in line.lower()]
     assert not virtio, 'QEMU reported virtio errors:\n' + '\n'.join(virtio[:20])
 

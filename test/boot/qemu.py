@@ -128,7 +128,7 @@ class Machine:
             self.disk_args = ['-device', 'qemu-xhci,id=xhci'] + self.disk_args
         self.esp_offset = esp_offset
         # trace: QEMU trace events to log ('virtio_gpu_*'), into trace.log
-        # (apart from guest-errors.log, which every test checks).
+        # (QEMU then writes its guest errors there too: conftest finds them).
         self.trace_log = self.dir / 'trace.log'
         self.trace = ['-trace', f'enable={trace},file={self.trace_log}'] if trace else []
         # x_display=':N': QEMU shows its window on that X server (Xvfb), with

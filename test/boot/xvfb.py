@@ -31,7 +31,7 @@ class Xvfb:
         """The id of the first window whose name contains `name`."""
         deadline = time.monotonic() + timeout
         while True:
-            r = subprocess.run(['xdotool', 'search', '--name', name], env=self.env(),
+            r = subprocess.run(['xdotool', 'search', '--onlyvisible', '--name', name], env=self.env(),
                                capture_output=True, text=True)
             ids = r.stdout.split()
             if ids:
