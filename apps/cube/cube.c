@@ -14,6 +14,8 @@
  * Arguments (ctx->args), for tests:
  *	t=fixed		the angle follows the frame number, not the clock: frame
  *			n is the same picture everywhere
+ *	fast		draw the next frame at once, not 16 ms later: as many
+ *			frames a second as the GPU gives (the benchmark)
  *	frames=N	once N frames were shown, log a few pixels of the window
  *			("cube: frame N corner=AARRGGBB centre=AARRGGBB") and end
  */
@@ -39,6 +41,7 @@ struct cube {
 	int nogpu;		/* gpu_open said FOMOS_E_NOTSUP: the message is up */
 	int pending;		/* the last gpu_show said FOMOS_E_AGAIN */
 	int fixed;		/* t=fixed */
+	int fast;		/* fast: no pause between frames */
 	int32_t stop_after;	/* frames=N; 0: run on */
 	int32_t rt, zb, vb;	/* resources */
 	uint32_t drawn;		/* frames encoded */
@@ -279,6 +282,7 @@ static void cube_args(struct cube *c, const char *args)
 	const char *p = strstr(args, "frames=");
 
 	c->fixed = strstr(args, "t=fixed") != NULL;
+	c->fast = strstr(args, "fast") != NULL;
 	if (p)
 		c->stop_after = (int32_t)strtol(p + 7, NULL, 10);
 }
@@ -328,5 +332,5 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 	} else if (cube_shown(ctx, c, r)) {
 		return -1;
 	}
-	return 16;
+	return c->fast ? 0 : 16;
 }
