@@ -17,7 +17,9 @@
  *	fast		draw the next frame at once, not 16 ms later: as many
  *			frames a second as the GPU gives (the benchmark)
  *	frames=N	once N frames were shown, log a few pixels of the window
- *			("cube: frame N corner=AARRGGBB centre=AARRGGBB") and end
+ *			("cube: frame N corner=AARRGGBB centre=AARRGGBB", then
+ *			"cube: grid " and 16 more, a 4x4 grid from (32, 32)
+ *			every 64 pixels) and end
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,7 +245,7 @@ static uint32_t cube_pixel(struct fomos_ctx *ctx, uint32_t x, uint32_t y)
 /* A frame is in the window: the rate over it, and the test's line. */
 static int cube_shown(struct fomos_ctx *ctx, struct cube *c, int32_t shown)
 {
-	char line[96];
+	char line[160];
 	int n;
 
 	if (ctx->time_ns - c->fps_ns >= 1000000000ull) {
@@ -253,8 +255,19 @@ static int cube_shown(struct fomos_ctx *ctx, struct cube *c, int32_t shown)
 	}
 	c->shown = shown;
 	if (c->stop_after && shown >= c->stop_after) {
+		char grid[16 * 9 + 1];
+		uint32_t i, at = 0;
+
+		/* And a 4x4 grid over the window: enough of the picture for a
+		 * test to compare two renderings of the same frame. */
+		for (i = 0; i < 16; i++)
+			at += (uint32_t)snprintf(grid + at, sizeof(grid) - at, "%s%08x", i ? "," : "",
+			    cube_pixel(ctx, 32 + 64 * (i % 4), 32 + 64 * (i / 4)));
 		n = snprintf(line, sizeof(line), "cube: frame %d corner=%08x centre=%08x", shown,
 		    cube_pixel(ctx, CUBE_W - 2, CUBE_H - 2), cube_pixel(ctx, CUBE_W / 2, CUBE_H / 2));
+		ctx->log(line, (uint32_t)n);
+		/* Its own line: a log line is cut at 160 bytes. */
+		n = snprintf(line, sizeof(line), "cube: grid %s", grid);
 		ctx->log(line, (uint32_t)n);
 		return 1;
 	}

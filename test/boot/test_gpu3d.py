@@ -24,6 +24,7 @@ import xvfb
 HOST = ROOT / 'build' / 'fomos-host'
 CUBE = ROOT / 'build' / 'apps' / 'cube.app'
 FRAME = r'cube: frame (\d+) corner=([0-9a-f]{8}) centre=([0-9a-f]{8})'
+GRID = r'cube: grid ((?:[0-9a-f]{8},){15}[0-9a-f]{8})'
 CLEAR = 'ff202830'
 CUBE_AT, CUBE_SIZE = (32, 32), 256	# apps/cube/cube.c's window
 
@@ -64,6 +65,7 @@ def test_the_cube_renders_through_virgl_and_reads_back_as_under_fomos_host(machi
     start = len(trace(m))
     command(m, 'run cube -- t=fixed frames=30')
     frame = m.wait_for(FRAME, 120)
+    kgrid = m.wait_for(GRID, 10)[1].split(',')
     n, corner, centre = int(frame[1]), frame[2], frame[3]
     # The frame read back into the window: the clear colour at its corner,
     # a lit face of the cube (neither the clear colour nor black) at its
@@ -88,10 +90,17 @@ def test_the_cube_renders_through_virgl_and_reads_back_as_under_fomos_host(machi
     # fomos-host, virglrenderer in its own process: the same frame.
     r = subprocess.run([str(HOST), '--headless', '--seconds', '60', '--args', 't=fixed frames=30',
                         str(CUBE)], capture_output=True, text=True, timeout=120)
-    host = re.search(FRAME, r.stdout)
-    assert host, r.stdout + r.stderr
+    host, hgrid = re.search(FRAME, r.stdout), re.search(GRID, r.stdout)
+    assert host and hgrid, r.stdout + r.stderr
+    hgrid = hgrid[1].split(',')
     assert host[2] == corner and close(host[3], centre), \
         f'kernel frame 30: {corner} {centre}, fomos-host: {host[2]} {host[3]}'
+    # And a 4x4 grid over the whole window: the same picture, within a
+    # few levels (llvmpipe behind QEMU and in fomos-host).
+    assert len(kgrid) == len(hgrid) == 16
+    differ = [(i, k, h) for i, (k, h) in enumerate(zip(kgrid, hgrid)) if not close(k, h)]
+    assert not differ, f'grid points that differ (index, kernel, fomos-host): {differ}'
+    assert len(set(kgrid)) >= 3, f'the grid shows no cube: {kgrid}'
 
 
 def test_the_cube_turns_on_screen_while_a_hostile_app_attacks_the_gpu(machine, x):
