@@ -85,6 +85,16 @@ static int gpu_showable(const struct fomos_gpu_res *r)
 	    (r->format == FOMOS_GPU_FORMAT_BGRA || r->format == FOMOS_GPU_FORMAT_BGRX);
 }
 
+/* The memory a resource takes: on the GPU's side (the host's, for
+ * virtio-gpu) and, for a render target an app may show, as much again in
+ * the machine's RAM to read it back into. */
+static uint64_t gpu_res_bytes(const struct fomos_gpu_res *r)
+{
+	uint64_t b = r->target == FOMOS_GPU_BUFFER ? r->width : (uint64_t)r->width * r->height * 4;
+
+	return gpu_showable(r) ? 2 * b : b;
+}
+
 /* What fomos.h lets an app create; everything else is FOMOS_E_BADARG. */
 static int gpu_res_ok(const struct fomos_gpu_res *r)
 {
@@ -143,11 +153,18 @@ static FOMOS_CALL int32_t exec_gpu_resource(const struct fomos_gpu_res *res)
 			k = &a->gpu_res[i];
 	if (!k || gpu_next_res == 0 || gpu_next_res > INT32_MAX)
 		return FOMOS_E_NOMEM;
+	/* GPU memory is the app's memory: its resources count in its quota
+	 * with its arena, so no app can take the GPU's (or, through the
+	 * read-back memory, the kernel's) memory from the others. */
+	if (a->gpu_bytes + gpu_res_bytes(&r) + a->mem.mapped > a->mem.quota ||
+	    (gpu_showable(&r) && !plat_room(gpu_res_bytes(&r) / 2)))
+		return FOMOS_E_NOMEM;
 	e = gpu->res_create(a->gpu_ctx, gpu_next_res, &r, gpu_showable(&r));
 	if (e < 0)
 		return e;
 	k->id = gpu_next_res++;
 	k->r = r;
+	a->gpu_bytes += gpu_res_bytes(&r);
 	return (int32_t)k->id;
 }
 
@@ -156,6 +173,7 @@ static void gpu_res_destroy(struct app *a, struct exec_gpu_res *k)
 	if (a->gpu_read == k->id)
 		a->gpu_read = 0;	/* the platform forgets the read with the resource */
 	gpu->res_destroy(a->gpu_ctx, k->id);
+	a->gpu_bytes -= gpu_res_bytes(&k->r);
 	k->id = 0;
 }
 

@@ -282,6 +282,7 @@ void exec_file_a_folder_too_big_to_walk_counts_as_full(void);
 void gpu_without_a_gpu_every_service_answers_notsup(void);
 void gpu_resource_and_submit_check_every_pointer_size_and_kind(void);
 void gpu_ids_are_per_app_never_reused_and_32_at_most(void);
+void gpu_memory_counts_in_the_apps_quota(void);
 void gpu_show_reads_back_once_the_gpu_is_done_and_counts_frames(void);
 void gpu_an_app_that_faults_loses_its_context_and_resources(void);
 void gpu_a_resumed_app_gets_gone_until_it_opens_again(void);
@@ -475,6 +476,7 @@ static const struct unit_test {
 	T(gpu_without_a_gpu_every_service_answers_notsup),
 	T(gpu_resource_and_submit_check_every_pointer_size_and_kind),
 	T(gpu_ids_are_per_app_never_reused_and_32_at_most),
+	T(gpu_memory_counts_in_the_apps_quota),
 	T(gpu_show_reads_back_once_the_gpu_is_done_and_counts_frames),
 	T(gpu_an_app_that_faults_loses_its_context_and_resources),
 	T(gpu_a_resumed_app_gets_gone_until_it_opens_again),

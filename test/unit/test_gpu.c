@@ -198,7 +198,7 @@ gpu_resource_and_submit_check_every_pointer_size_and_kind(void)
 
 	gpu_reset(1, &fake_gpu);
 	fake_app("checks", "checks", app_checks, NULL);
-	CHECK(fake_start("checks", "") > 0);
+	CHECK(fake_start("checks", "quota=256M") > 0);	/* the largest sizes fit */
 	fake_round();
 	CHECK_EQ_U64(seen.r[0], (uint64_t)(int64_t)FOMOS_E_NOTSUP);
 	CHECK_EQ_U64(seen.r[1], (uint64_t)(int64_t)FOMOS_E_NOTSUP);
@@ -292,6 +292,43 @@ gpu_ids_are_per_app_never_reused_and_32_at_most(void)
 	fake_done();
 	CHECK_EQ_U64(gpu.live_res, 0);			/* killed: everything went */
 	CHECK_EQ_U64(gpu.n_destroyed, 2);
+}
+
+/* GPU memory counts in the app's quota (quota=6M below): a 1024x1024
+ * render target takes 4 MiB on the GPU and 4 MiB to read it back into. */
+static int app_gpu_memory(struct fomos_ctx *ctx)
+{
+	int32_t *s = seen.r;
+
+	if (seen.calls++)
+		return 1000;
+	ctx->gpu_open();
+	s[0] = ctx->gpu_resource(app_rt(1024, 1024));		/* 8 MiB: over */
+	s[1] = ctx->gpu_resource(app_res(FOMOS_GPU_TEXTURE_2D, FOMOS_GPU_FORMAT_BGRA,
+	    FOMOS_GPU_BIND_SAMPLER, 1024, 1024));			/* 4 MiB, not shown: fits */
+	s[2] = ctx->gpu_resource(app_res(FOMOS_GPU_TEXTURE_2D, FOMOS_GPU_FORMAT_BGRA,
+	    FOMOS_GPU_BIND_SAMPLER, 1024, 1024));			/* 4 more: over */
+	s[3] = ctx->gpu_free(s[1]);
+	s[4] = ctx->gpu_resource(app_res(FOMOS_GPU_TEXTURE_2D, FOMOS_GPU_FORMAT_BGRA,
+	    FOMOS_GPU_BIND_SAMPLER, 1024, 1024));			/* freed: fits again */
+	return 1000;
+}
+
+void
+gpu_memory_counts_in_the_apps_quota(void)
+{
+	gpu_reset(1, &fake_gpu);
+	fake_app("gpumem", "gpumem", app_gpu_memory, NULL);
+	CHECK(fake_start("gpumem", "quota=6M") > 0);
+	fake_round();
+	CHECK_EQ_U64(seen.r[0], (uint64_t)(int64_t)FOMOS_E_NOMEM);
+	CHECK(seen.r[1] > 0);
+	CHECK_EQ_U64(seen.r[2], (uint64_t)(int64_t)FOMOS_E_NOMEM);
+	CHECK_EQ_U64(seen.r[3], 0);
+	CHECK(seen.r[4] > 0);
+	CHECK_EQ_U64(gpu.live_res, 1);
+	fake_done();
+	CHECK_EQ_U64(gpu.live_res, 0);
 }
 
 /* Each call one gpu_show of a 300x300 render target in a 128x96 window. */
