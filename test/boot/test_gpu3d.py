@@ -36,9 +36,9 @@ def x():
     server.stop()
 
 
-def boot(machine, x):
+def boot(machine, x, **kwargs):
     m = machine(vga='virtio-gl', x_display=x.display, trace='virtio_gpu_*',
-                files={'/fomos/init': ('background' + BG + 'cursor\n').encode()})
+                files={'/fomos/init': ('background' + BG + 'cursor\n').encode()}, **kwargs)
     m.wait_for(READY, 120)
     assert re.search(r'virtio-gpu: .*, 3D \(virgl\)', m.serial_text), 'the GPU offers no virgl'
     return m
@@ -103,6 +103,24 @@ def test_the_cube_renders_through_virgl_and_reads_back_as_under_fomos_host(machi
     assert len(set(kgrid)) >= 3, f'the grid shows no cube: {kgrid}'
 
 
+def lit(pixels):
+    """Pixels of the cube itself in its window: not the clear colour (the
+    frame-rate text's rows left out)."""
+    clear = tuple(channels(CLEAR)[1:])
+    return sum(1 for row in pixels[24:] for p in row if max(abs(a - b) for a, b in zip(p, clear)) > 24)
+
+
+def wait_cube(x, window, timeout=60):
+    """The cube's window once QEMU's window shows the cube in it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        pixels = cube_window(x.capture(window))
+        if lit(pixels) >= 500:
+            return pixels
+        assert time.monotonic() < deadline, 'the cube is not in QEMU\'s window'
+        time.sleep(0.5)
+
+
 def test_the_cube_turns_on_screen_while_a_hostile_app_attacks_the_gpu(machine, x):
     m = boot(machine, x)
     command(m, 'run cube')
@@ -112,18 +130,7 @@ def test_the_cube_turns_on_screen_while_a_hostile_app_attacks_the_gpu(machine, x
     def shot():
         return cube_window(x.capture(window))
 
-    def lit(pixels):
-        """Pixels of the cube itself: neither the clear colour nor the
-        frame-rate text's white."""
-        clear = tuple(channels(CLEAR)[1:])
-        return sum(1 for row in pixels[24:] for p in row if max(abs(a - b) for a, b in zip(p, clear)) > 24)
-
-    deadline = time.monotonic() + 60
-    first = shot()
-    while lit(first) < 500 and time.monotonic() < deadline:
-        time.sleep(0.5)
-        first = shot()
-    assert lit(first) >= 500, 'the cube is not in QEMU\'s window'
+    first = wait_cube(x, window)
     # QEMU's GL window shows the scan-out through a texture: its colours
     # come out a few levels off the guest's.
     corner = first[CUBE_SIZE - 2][CUBE_SIZE - 2]
@@ -148,3 +155,20 @@ def test_the_cube_turns_on_screen_while_a_hostile_app_attacks_the_gpu(machine, x
     changed = sum(1 for a, b in zip(before[24:], after[24:]) for p, q in zip(a, b) if p != q)
     assert changed > 200, f'only {changed} pixels changed in a second: the cube stopped'
     assert 'cube' in command(m, 'ps')
+
+
+def test_a_suspended_cube_makes_its_gpu_context_again_after_the_resume(machine, x):
+    """A snapshot cannot hold what lives on the GPU: the resumed cube's old
+    ids answer FOMOS_E_GONE, and it builds its context again and draws on."""
+    from test_snapshot import suspend
+    m = boot(machine, x)
+    command(m, 'run cube')
+    m.wait_for(r'cube\[(\d+)\] opened GPU context 1\r', 60)
+    wait_cube(x, x.window())
+    suspend(m)
+
+    r = boot(machine, x, image=m.image)
+    pid = r.wait_for(r'snapshot: resumed cube as pid (\d+)\r', 60)[1]
+    r.wait_for(rf'exec: cube\[{pid}\] opened GPU context 1\r', 60)
+    wait_cube(x, x.window())
+    assert 'cube: gpu_show' not in r.serial_text
