@@ -11,6 +11,8 @@
  * -2 on any failure, saying why.
  */
 #include <fomos.h>
+
+#define FETCH_LINGER_NS	2000000000ull	/* how long the server has to close after the body */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +21,7 @@
 #define FETCH_IDLE_NS	(30ull * 1000000000ull)
 #define FETCH_SHOW	2048		/* bytes of the body logged without NAME */
 
-enum { F_START, F_RESOLVE, F_CONNECT, F_SEND, F_HEAD, F_BODY, F_FLUSH };
+enum { F_START, F_RESOLVE, F_CONNECT, F_SEND, F_HEAD, F_BODY, F_FLUSH, F_DRAIN };
 
 struct st {
 	int stage;
@@ -44,6 +46,7 @@ struct st {
 	uint64_t last_ns;
 	uint32_t shown;
 	int eof;
+	int full;			/* the whole body (Content-Length) is here: waiting for the server's close */
 };
 
 static int fail(const char *why)
@@ -236,14 +239,18 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 			if (parse_head(s) < 0)
 				return fail("not an HTTP answer");
 			if (s->status != 200) {
+				/* Said now; the error page is read and dropped until
+				 * the server closes (closing first would cross its FIN). */
 				snprintf(msg, sizeof(msg), "http://%s:%u%s: HTTP status %d", s->host, s->port,
 				    s->path, s->status);
-				return fail(msg);
+				fail(msg);
+				s->stage = F_DRAIN;
+				return 0;
 			}
 			s->stage = F_BODY;
 			take_body(s, s->head + used, s->head_len - used);
 			if (s->length >= 0 && s->body >= (uint64_t)s->length)
-				s->eof = 1;
+				s->full = 1;
 		}
 		return 0;
 	case F_BODY: {
@@ -281,15 +288,17 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 			take_body(s, tmp, (uint64_t)n);
 			moved = 1;
 			flush(ctx, s, 0);
-			if (s->length >= 0 && s->body >= (uint64_t)s->length) {
-				s->eof = 1;	/* all of it: no need to wait for the close */
-				break;
-			}
+			if (s->length >= 0 && s->body >= (uint64_t)s->length)
+				s->full = 1;
 		}
 		if (moved)
 			s->last_ns = ctx->time_ns;
+		/* All of the body is here: the server (asked for HTTP/1.0) closes
+		 * now.  Closing first would cross its FIN; wait for it a little. */
+		if (!s->eof && s->full && ctx->time_ns - s->last_ns > FETCH_LINGER_NS)
+			s->eof = 1;
 		if (!s->eof)
-			return s->name[0] && s->fill[s->cur] >= FETCH_PIECE ? 1 : moved ? 0 : 1000;
+			return s->full ? 10 : s->name[0] && s->fill[s->cur] >= FETCH_PIECE ? 1 : moved ? 0 : 1000;
 		if (s->length >= 0 && s->body != (uint64_t)s->length) {
 			snprintf(msg, sizeof(msg), "the body ended after %llu of %lld bytes",
 			    (unsigned long long)s->body, (long long)s->length);
@@ -327,6 +336,19 @@ int FOMOS_CALL start(struct fomos_ctx *ctx)
 			printf("%sfetch: %llu bytes from http://%s:%u%s\n", s->shown ? "\n" : "",
 			    (unsigned long long)s->body, s->host, s->port, s->path);
 		return -1;
+	case F_DRAIN:
+		for (;;) {
+			char tmp[4096];
+
+			n = ctx->net_recv(s->sock, tmp, sizeof(tmp), NULL);
+			if (n > 0) {
+				s->last_ns = ctx->time_ns;
+				continue;
+			}
+			if (n != FOMOS_E_AGAIN || ctx->time_ns - s->last_ns > FETCH_LINGER_NS)
+				return -2;	/* closed (or broke, or took too long): done */
+			return 10;
+		}
 	}
 	return -2;
 }

@@ -78,6 +78,23 @@ static int32_t gpu_usable(const struct app *a)
 	return 0;
 }
 
+/* Resource id of app a's, for gpu_free and gpu_show: NULL with what to
+ * answer in *e when it is not one (no context yet: there is nothing of
+ * the app's to name, FOMOS_E_GONE as for any id not its own). */
+static struct exec_gpu_res *gpu_own(struct app *a, int32_t id, int32_t *e)
+{
+	struct exec_gpu_res *k;
+
+	if ((*e = gpu_usable(a)) < 0) {
+		if (*e == FOMOS_E_NOTSUP && gpu)
+			*e = FOMOS_E_GONE;
+		return NULL;
+	}
+	if (!(k = gpu_find(a, id)))
+		*e = FOMOS_E_GONE;
+	return k;
+}
+
 /* A render target gpu_show can read back: backed by the platform. */
 static int gpu_showable(const struct fomos_gpu_res *r)
 {
@@ -184,10 +201,8 @@ static FOMOS_CALL int32_t exec_gpu_free(int32_t id)
 	int32_t e;
 
 	EXEC_SERVICE();
-	if ((e = gpu_usable(a)) < 0)
-		return e == FOMOS_E_NOTSUP && gpu ? FOMOS_E_GONE : e;
-	if (!(k = gpu_find(a, id)))
-		return FOMOS_E_GONE;
+	if (!(k = gpu_own(a, id, &e)))
+		return e;
 	gpu_res_destroy(a, k);
 	return 0;
 }
@@ -255,10 +270,8 @@ static FOMOS_CALL int32_t exec_gpu_show(int32_t id)
 	int32_t e;
 
 	EXEC_SERVICE();
-	if ((e = gpu_usable(a)) < 0)
-		return e == FOMOS_E_NOTSUP && gpu ? FOMOS_E_GONE : e;
-	if (!(k = gpu_find(a, id)))
-		return FOMOS_E_GONE;
+	if (!(k = gpu_own(a, id, &e)))
+		return e;
 	if (!gpu_showable(&k->r) || !a->surface_bytes)
 		return FOMOS_E_BADARG;
 	if (a->gpu_read && !gpu_collect(a))
