@@ -31,6 +31,7 @@
 #define VGPU_SLOT_BYTES	2048		/* request, then answer */
 #define VGPU_REQ_MAX	512		/* where the answer starts in a slot */
 #define VGPU_WAIT_NS	1000000000ull	/* the longest wait for an answer */
+#define VGPU_ROOM_NS	50000000ull	/* the longest an app's call waits for queue room */
 
 /* Control commands and answers (5.7.6.7). */
 enum {
@@ -241,6 +242,22 @@ static uint32_t vgpu_room(void)
 	for (i = 0; i < VGPU_SLOTS; i++)
 		free += !vgpu.slots[i].busy;
 	return MIN(free, (uint32_t)vgpu.ctrlq.num_free / 3);
+}
+
+/* Waits (at most ns) until n commands can be queued: 1, or 0 if the host
+ * is that far behind. */
+static int vgpu_wait_room(uint32_t n, uint64_t ns)
+{
+	uint64_t deadline = timer_ns() + ns;
+
+	for (;;) {
+		vgpu_reap();
+		if (vgpu_room() >= n)
+			return 1;
+		if (timer_ns() >= deadline)
+			return 0;
+		cpu_pause();
+	}
 }
 
 /* The next free slot, reaping answers first if every slot is busy. */
@@ -647,6 +664,7 @@ int vgpu_ctx_create(uint32_t ctx, const char *name)
 
 int vgpu_ctx_destroy(uint32_t ctx)
 {
+	vgpu_wait_room(1, VGPU_WAIT_NS);	/* as a resource's destruction */
 	return vgpu_cmd(CMD_CTX_DESTROY, NULL, 0, ctx, 0, NULL, NULL) < 0 ? -1 : 0;
 }
 
@@ -658,10 +676,9 @@ int vgpu_res_create(uint32_t ctx, uint32_t res, const struct vgpu_res3d *r, uint
 	struct vgpu_attach attach = { res, 1, phys, (uint32_t)bytes, 0 };
 
 	/* Three commands: make sure there is room for all of them first, so
-	 * a resource is never left half made. */
-	if (vgpu_room() < 3)
-		vgpu_reap();
-	if (vgpu_room() < 3 ||
+	 * a resource is never left half made.  An app making many at once
+	 * waits for the host a little (bounded), not forever. */
+	if (!vgpu_wait_room(3, VGPU_ROOM_NS) ||
 	    vgpu_cmd(CMD_RESOURCE_CREATE_3D, create, sizeof(create), 0, 0, NULL, NULL) < 0)
 		return -1;
 	if (bytes)
@@ -674,8 +691,9 @@ int vgpu_res_destroy(uint32_t ctx, uint32_t res)
 {
 	uint32_t body[2] = { res, 0 };
 
-	if (vgpu_room() < 2)
-		vgpu_reap();
+	/* A resource must go, or the host keeps it: wait for room as long as
+	 * for any answer. */
+	vgpu_wait_room(2, VGPU_WAIT_NS);
 	vgpu_cmd(CMD_CTX_DETACH_RESOURCE, body, sizeof(body), ctx, 0, NULL, NULL);
 	return vgpu_cmd(CMD_RESOURCE_UNREF, body, sizeof(body), 0, 0, NULL, NULL) < 0 ? -1 : 0;
 }
