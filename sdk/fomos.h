@@ -267,9 +267,10 @@ struct fomos_ctx {
 	/* A new resource (texture, render target, buffer) in this app's
 	 * context: an id > 0 to name it in streams, or FOMOS_E_BADARG (a size
 	 * or kind the kernel refuses: at most 4096 x 4096, 64 MiB),
-	 * FOMOS_E_NOMEM (32 per app; or its memory, which counts in the app's
-	 * quota=, twice for a render target it may show: once on the GPU, once
-	 * to read it back into), FOMOS_E_NOTSUP (no gpu_open). */
+	 * FOMOS_E_NOMEM (32 per app; or its memory: a resource takes its bytes
+	 * out of the app's quota=, which its calloc arena shares, until it is
+	 * freed; twice for a render target it may show, once on the GPU and
+	 * once to read it back into), FOMOS_E_NOTSUP (no gpu_open). */
 	int32_t (FOMOS_CALL *gpu_resource)(const struct fomos_gpu_res *res);
 	/* Frees a resource of this app's.  0, or FOMOS_E_GONE (not one). */
 	int32_t (FOMOS_CALL *gpu_free)(int32_t res);

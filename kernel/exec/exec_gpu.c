@@ -170,10 +170,11 @@ static FOMOS_CALL int32_t exec_gpu_resource(const struct fomos_gpu_res *res)
 			k = &a->gpu_res[i];
 	if (!k || gpu_next_res == 0 || gpu_next_res > INT32_MAX)
 		return FOMOS_E_NOMEM;
-	/* GPU memory is the app's memory: its resources count in its quota
-	 * with its arena, so no app can take the GPU's (or, through the
-	 * read-back memory, the kernel's) memory from the others. */
-	if (a->gpu_bytes + gpu_res_bytes(&r) + a->mem.mapped > a->mem.quota ||
+	/* GPU memory is the app's memory: a resource takes its bytes out of
+	 * the quota its arena (and surface, and regions) grow within, until it
+	 * is freed, so no app can take the GPU's (or, through the read-back
+	 * memory, the kernel's) memory from the others. */
+	if (gpu_res_bytes(&r) + a->mem.mapped > a->mem.quota ||
 	    (gpu_showable(&r) && !plat_room(gpu_res_bytes(&r) / 2)))
 		return FOMOS_E_NOMEM;
 	e = gpu->res_create(a->gpu_ctx, gpu_next_res, &r, gpu_showable(&r));
@@ -182,6 +183,7 @@ static FOMOS_CALL int32_t exec_gpu_resource(const struct fomos_gpu_res *res)
 	k->id = gpu_next_res++;
 	k->r = r;
 	a->gpu_bytes += gpu_res_bytes(&r);
+	a->mem.quota -= gpu_res_bytes(&r);
 	return (int32_t)k->id;
 }
 
@@ -191,6 +193,7 @@ static void gpu_res_destroy(struct app *a, struct exec_gpu_res *k)
 		a->gpu_read = 0;	/* the platform forgets the read with the resource */
 	gpu->res_destroy(a->gpu_ctx, k->id);
 	a->gpu_bytes -= gpu_res_bytes(&k->r);
+	a->mem.quota += gpu_res_bytes(&k->r);
 	k->id = 0;
 }
 

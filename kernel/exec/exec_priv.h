@@ -113,7 +113,7 @@ struct app {
 	uint32_t gpu_read;		/* the resource whose read gpu_show started; 0: none */
 	uint32_t gpu_read_w, gpu_read_h;	/* that read's size */
 	uint32_t gpu_frames;		/* frames gpu_show put into its surface */
-	uint64_t gpu_bytes;		/* what its resources take, counted in its quota */
+	uint64_t gpu_bytes;		/* what its resources take, out of mem.quota while they live */
 	struct exec_gpu_res gpu_res[EXEC_GPU_RES];
 
 	uint64_t pid;

@@ -308,9 +308,12 @@ static int app_gpu_memory(struct fomos_ctx *ctx)
 	    FOMOS_GPU_BIND_SAMPLER, 1024, 1024));			/* 4 MiB, not shown: fits */
 	s[2] = ctx->gpu_resource(app_res(FOMOS_GPU_TEXTURE_2D, FOMOS_GPU_FORMAT_BGRA,
 	    FOMOS_GPU_BIND_SAMPLER, 1024, 1024));			/* 4 more: over */
+	/* And the arena shares the same quota: 4 MiB are the texture's. */
+	s[5] = ctx->calloc(3, 1u << 20) == NULL;
 	s[3] = ctx->gpu_free(s[1]);
+	s[6] = ctx->calloc(3, 1u << 20) != NULL;			/* freed: room again */
 	s[4] = ctx->gpu_resource(app_res(FOMOS_GPU_TEXTURE_2D, FOMOS_GPU_FORMAT_BGRA,
-	    FOMOS_GPU_BIND_SAMPLER, 1024, 1024));			/* freed: fits again */
+	    FOMOS_GPU_BIND_SAMPLER, 1024, 1024));			/* 4 + 3 MiB: over */
 	return 1000;
 }
 
@@ -325,8 +328,10 @@ gpu_memory_counts_in_the_apps_quota(void)
 	CHECK(seen.r[1] > 0);
 	CHECK_EQ_U64(seen.r[2], (uint64_t)(int64_t)FOMOS_E_NOMEM);
 	CHECK_EQ_U64(seen.r[3], 0);
-	CHECK(seen.r[4] > 0);
-	CHECK_EQ_U64(gpu.live_res, 1);
+	CHECK_EQ_U64(seen.r[5], 1);
+	CHECK_EQ_U64(seen.r[6], 1);
+	CHECK_EQ_U64(seen.r[4], (uint64_t)(int64_t)FOMOS_E_NOMEM);
+	CHECK_EQ_U64(gpu.live_res, 0);
 	fake_done();
 	CHECK_EQ_U64(gpu.live_res, 0);
 }
