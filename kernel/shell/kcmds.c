@@ -15,6 +15,7 @@
 #include "scanout.h"
 #include "timer.h"
 #include "usb.h"
+#include "virtio_gpu.h"
 
 static void kcmd_mem(struct cmd_out *o, const char *arg)
 {
@@ -93,6 +94,24 @@ static void kcmd_net(struct cmd_out *o, const char *arg)
 	cmd_write(o, buf, MIN(n, (uint32_t)sizeof(buf) - 1));
 }
 
+static void kcmd_gpu(struct cmd_out *o, const char *arg)
+{
+	static char buf[160];
+	struct vgpu_stats st;
+
+	(void)arg;
+	if (!vgpu_present()) {
+		cmd_printf(o, "gpu: none: the display is the firmware's framebuffer\n");
+		return;
+	}
+	vgpu_get_stats(&st);
+	cmd_printf(o, "gpu: %s\n", vgpu_describe(buf, sizeof(buf)));
+	cmd_printf(o, "flushes %llu (%llu pixels), cursor images %llu, cursor moves %llu\n", st.flushes,
+	    st.flushed_pixels, st.cursor_images, st.cursor_moves);
+	cmd_printf(o, "3D streams %llu (%llu bytes), read-backs %llu, errors %llu\n", st.submits,
+	    st.submitted_bytes, st.reads, st.errors);
+}
+
 /* "WxH" (spaces around it allowed): 0 with the two numbers, or -1. */
 static int kcmd_parse_size(const char *p, uint32_t *w, uint32_t *h)
 {
@@ -154,6 +173,7 @@ const struct cmd cmd_platform[] = {
 	{ "lspci", kcmd_lspci, "the PCI functions and their drivers", 0 },
 	{ "net", kcmd_net, "the network: address, gateway, dns, link, packets, errors", CMD_ANYONE },
 	{ "lsusb", kcmd_lsusb, "the USB devices, their class and driver", 0 },
+	{ "gpu", kcmd_gpu, "the virtio GPU: scan-out, cursor, 3D, what was sent", CMD_ANYONE },
 	{ "resolution", kcmd_resolution, "resolution [WxH]: the screen's modes, or switch to one", 0 },
 	{ "disk", disk_cmd, "disk [sum NAME [FIRST N] | wtest NAME]: the disks", 0 },
 	{ "save", kcmd_save, "save every running app to /fomos/state/ (resumed at the next boot)", 0 },

@@ -103,6 +103,13 @@ def test_the_desktop_is_scanned_out_from_the_gpu_with_damage_only_flushes_and_a_
     button(m, 'left', False)
     assert not flushes(trace(m, start))
 
+    # `gpu` says what the driver sent, counted on its side.
+    stats = command(m, 'gpu')
+    assert 'scan-out 1280x800, hardware cursor, 2D only' in stats, stats
+    f = re.search(r'flushes (\d+) \((\d+) pixels\), cursor images (\d+), cursor moves (\d+)', stats)
+    assert f and int(f[1]) >= 2 and int(f[2]) >= w * h and int(f[3]) >= 2 and int(f[4]) >= 1, stats
+    assert re.search(r'3D streams 0 \(0 bytes\), read-backs 0, errors 0', stats), stats
+
 
 def test_resolution_lists_the_modes_and_switches_and_apps_follow(machine):
     m = boot(machine, 'background' + BG + 'screenapp\n')
@@ -147,6 +154,7 @@ def test_resolution_on_the_firmware_framebuffer_says_it_is_fixed(machine):
     m = machine(files={'/fomos/init': b''})
     m.wait_for(READY)
     assert 'virtio-gpu' not in m.serial_text
+    assert "gpu: none: the display is the firmware's framebuffer" in command(m, 'gpu')
     assert "the firmware's framebuffer (GOP): fixed" in command(m, 'resolution')
     assert 'its size is fixed' in command(m, 'resolution 1024x768')
     assert m.screendump().width == 1280
