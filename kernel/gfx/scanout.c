@@ -10,7 +10,10 @@
 #include "lib.h"
 #include "log.h"
 #include "scanout.h"
+#include "timer.h"
 #include "virtio_gpu.h"
+
+#define SCANOUT_POLL_NS	20000000ull	/* how often the host's display is looked at: 20 ms */
 
 static struct {
 	int active;
@@ -113,10 +116,16 @@ int scanout_set_mode(uint32_t w, uint32_t h, const char **why)
 
 void scanout_poll(void)
 {
+	static uint64_t next_ns;
 	uint32_t w, h;
 	const char *why;
 
-	if (!so.active || !vgpu_display_changed(&w, &h))
+	/* A display event is a bit in the device's configuration: looked at
+	 * every SCANOUT_POLL_NS (each look is an exit to the host). */
+	if (!so.active || timer_ns() < next_ns)
+		return;
+	next_ns = timer_ns() + SCANOUT_POLL_NS;
+	if (!vgpu_display_changed(&w, &h))
 		return;
 	klog("display: the host's display is now %ux%u\n", w, h);
 	if (scanout_set_mode(w, h, &why) < 0)

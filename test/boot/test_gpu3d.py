@@ -18,7 +18,7 @@ import pytest
 from console import READY, command
 from qemu import ROOT
 from test_desktop import BG
-from test_gpu import trace
+from test_gpu import trace, wait_trace
 import xvfb
 
 HOST = ROOT / 'build' / 'fomos-host'
@@ -76,8 +76,9 @@ def test_the_cube_renders_through_virgl_and_reads_back_as_under_fomos_host(machi
 
     # What the GPU was asked: one context of its own, its resources made
     # and attached to it, streams, fenced read-backs; and when it ended,
-    # its resources freed on the host and the context destroyed.
-    lines = '\n'.join(trace(m, start))
+    # its resources freed on the host and the context destroyed (the
+    # kernel's line comes when it queued that; QEMU's trace when it did it).
+    lines = '\n'.join(wait_trace(m, start, r'virtio_gpu_cmd_ctx_destroy ctx', 'context destroyed'))
     ctx = re.search(r'virtio_gpu_cmd_ctx_create ctx 0x([0-9a-f]+), name cube', lines)
     assert ctx, 'no context was created'
     ctx = ctx[1]
