@@ -111,26 +111,31 @@ parse_side(struct span *s)
 	return v;
 }
 
-static void
-set_resolution(struct parser *ps, struct span val)
+int
+cfg_parse_size(const char *text, uint64_t len, uint32_t *width, uint32_t *height)
 {
-	struct span s = val;
+	struct span s = trim((struct span){ text, len });
 	uint32_t w, h;
 
 	w = parse_side(&s);
 	if (w == 0 || s.len == 0 || (s.p[0] != 'x' && s.p[0] != 'X'))
-		goto bad;
+		return -1;
 	s.p++;
 	s.len--;
 	h = parse_side(&s);
 	if (h == 0 || s.len != 0)
-		goto bad;
-	ps->cfg->width = w;
-	ps->cfg->height = h;
-	return;
-bad:
-	report(ps, "resolution '%.*s' is not WxH with both 1..%u, ignored",
-	    (int)MIN(val.len, CFG_QUOTE_MAX), val.p, CFG_RES_MAX);
+		return -1;
+	*width = w;
+	*height = h;
+	return 0;
+}
+
+static void
+set_resolution(struct parser *ps, struct span val)
+{
+	if (cfg_parse_size(val.p, val.len, &ps->cfg->width, &ps->cfg->height) < 0)
+		report(ps, "resolution '%.*s' is not WxH with both 1..%u, ignored",
+		    (int)MIN(val.len, CFG_QUOTE_MAX), val.p, CFG_RES_MAX);
 }
 
 /* The kernel decides which kinds exist; here we only keep the value to a

@@ -36,4 +36,9 @@ void cfg_defaults(struct boot_cfg *cfg);
 int cfg_parse(struct boot_cfg *cfg, const char *text, uint64_t len,
     cfg_report_fn *report, void *arg);
 
+/* "WxH" (spaces around it allowed, x or X), each side 1..16384, as
+ * resolution= takes it (and the `resolution` command): 0, or -1 with
+ * *width and *height untouched. */
+int cfg_parse_size(const char *text, uint64_t len, uint32_t *width, uint32_t *height);
+
 #endif

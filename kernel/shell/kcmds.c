@@ -2,6 +2,7 @@
  * The kernel's commands besides the common ones (commands.c): what only
  * the machine can answer or do.
  */
+#include "cfg.h"
 #include "cmd.h"
 #include "exec.h"
 #include "exec_snap.h"
@@ -112,31 +113,6 @@ static void kcmd_gpu(struct cmd_out *o, const char *arg)
 	    st.submitted_bytes, st.reads, st.errors);
 }
 
-/* "WxH" (spaces around it allowed): 0 with the two numbers, or -1. */
-static int kcmd_parse_size(const char *p, uint32_t *w, uint32_t *h)
-{
-	uint32_t *out = w;
-	int digits = 0;
-
-	*w = *h = 0;
-	while (*p == ' ')
-		p++;
-	for (; *p && *p != ' '; p++) {
-		if (*p >= '0' && *p <= '9' && *out < 100000) {
-			*out = *out * 10 + (uint32_t)(*p - '0');
-			digits++;
-		} else if ((*p == 'x' || *p == 'X') && out == w && digits) {
-			out = h;
-			digits = 0;
-		} else {
-			return -1;
-		}
-	}
-	while (*p == ' ')
-		p++;
-	return out == h && digits && !*p ? 0 : -1;
-}
-
 static void kcmd_resolution(struct cmd_out *o, const char *arg)
 {
 	static char buf[1024];
@@ -149,7 +125,7 @@ static void kcmd_resolution(struct cmd_out *o, const char *arg)
 		cmd_write(o, buf, scanout_describe(buf, sizeof(buf)));
 		return;
 	}
-	if (kcmd_parse_size(arg, &w, &h) < 0) {
+	if (cfg_parse_size(arg, strlen(arg), &w, &h) < 0) {
 		cmd_printf(o, "resolution: '%s' is not WIDTHxHEIGHT (e.g. resolution 1024x768)\n", arg);
 		return;
 	}
