@@ -554,10 +554,9 @@ void exec_clicks(void)
 	static uint64_t seen;
 	const struct fomos_input *in = inputhub_shared();
 	const struct compose_layer *l;
+	struct compose_layer *cursor = display_cursor();
 	struct app *a;
 	int click = 0;
-
-	struct compose_layer *cursor = display_cursor();
 
 	/* The pointer's window follows the pointer at once, not at its app's
 	 * next call (a hardware cursor: one small command, no composition). */

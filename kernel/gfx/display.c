@@ -21,7 +21,6 @@ static struct display {
 	struct compose_layer *cursor;	/* the pointer's layer, if any */
 	int hw_cursor;			/* it is the GPU's cursor, not in the stack */
 	int cursor_dirty;		/* its pixels changed: send the image again */
-	struct display_stats st;
 } dsp;
 
 static void display_mask(uint32_t mask, uint32_t *shift, uint32_t *bits)
@@ -116,7 +115,6 @@ void display_move(struct compose_layer *l, int32_t x, int32_t y)
 	l->y = y;
 	if (l == dsp.cursor && dsp.hw_cursor) {
 		dsp.out.cursor_move(x, y);
-		dsp.st.cursor_moves++;
 		return;
 	}
 	if (wm_find(&dsp.wm, l) < 0)
@@ -186,8 +184,6 @@ static void display_flush_rect(struct compose_rect r)
 
 	compose_rect(dsp.frame, dsp.width, dsp.width, dsp.height,
 	    (const struct compose_layer *const *)dsp.wm.layers, dsp.wm.count, r, dsp.background);
-	dsp.st.rects++;
-	dsp.st.pixels += (uint64_t)(r.x1 - r.x0) * (uint64_t)(r.y1 - r.y0);
 	if (dsp.out.present) {
 		/* A GPU's scan-out: B8G8R8X8 in RAM (usually the frame itself:
 		 * nothing to copy), then the GPU is told. */
@@ -222,7 +218,6 @@ static void display_send_cursor(void)
 		return;
 	dsp.out.cursor_image(l->pixels, l->width, l->height, l->stride);
 	dsp.out.cursor_move(l->x, l->y);
-	dsp.st.cursor_images++;
 }
 
 void display_flush(void)
@@ -233,8 +228,6 @@ void display_flush(void)
 		return;
 	if (dsp.cursor_dirty)
 		display_send_cursor();
-	if (dsp.damage_count)
-		dsp.st.flushes++;
 	for (i = 0; i < dsp.damage_count; i++)
 		display_flush_rect(dsp.damage[i]);
 	dsp.damage_count = 0;
@@ -315,8 +308,7 @@ static int display_hidden(const struct compose_layer *l, struct compose_rect r)
 
 	for (i = z < 0 ? dsp.wm.count : (uint32_t)z + 1; i < dsp.wm.count; i++) {
 		const struct compose_layer *o = dsp.wm.layers[i];
-		struct compose_rect c = { o->x + o->content.x0, o->y + o->content.y0,
-			o->x + o->content.x1, o->y + o->content.y1 };
+		struct compose_rect c = display_visible(o);
 
 		if (o->opaque && c.x0 <= r.x0 && c.y0 <= r.y0 && c.x1 >= r.x1 && c.y1 >= r.y1)
 			return 1;
@@ -334,9 +326,4 @@ void display_damage_layer(const struct compose_layer *l, struct compose_rect r)
 	}
 	if (!display_hidden(l, s))
 		display_damage(s);
-}
-
-void display_get_stats(struct display_stats *s)
-{
-	*s = dsp.st;
 }

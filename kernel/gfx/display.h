@@ -46,11 +46,6 @@ void display_set_cursor(struct compose_layer *l);
 struct compose_layer *display_cursor(void);
 /* Rectangle r of layer l's own pixels changed (layer coordinates). */
 void display_damage_layer(const struct compose_layer *l, struct compose_rect r);
-/* Frames composed, rectangles and pixels sent out so far. */
-struct display_stats {
-	uint64_t flushes, rects, pixels, cursor_images, cursor_moves;
-};
-void display_get_stats(struct display_stats *s);
 uint32_t display_width(void);
 uint32_t display_height(void);
 
