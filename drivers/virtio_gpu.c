@@ -133,7 +133,6 @@ static struct vgpu {
 	uint32_t hot_x, hot_y;
 	/* The display's own idea of its size (display events). */
 	uint32_t pref_w, pref_h;
-	int display_news;
 	struct vgpu_mode modes[VGPU_MAX_MODES];
 	uint32_t mode_count;
 	uint64_t fence;
@@ -284,9 +283,12 @@ static uint32_t vgpu_wait(int slot)
 	return vgpu.slots[slot].done_flag ? vgpu.slots[slot].answer : 0;
 }
 
-/* A simple command: hdr type plus body; returns the slot, -1 if queue full. */
-static int vgpu_cmd(uint32_t type, const void *body, uint32_t body_len, uint32_t ctx, uint32_t ans_len,
-    vgpu_done_fn *done, void *arg)
+/* Queues a command: its header (FLAG_FENCE in flags gets the next fence),
+ * body_len bytes of body, data_len bytes of data at physical address data
+ * after it (SUBMIT_3D's stream), room for an answer of ans_len (0: a bare
+ * header).  The slot, or -1 if the queue is full. */
+static int vgpu_queue(uint32_t type, uint32_t flags, uint32_t ctx, const void *body, uint32_t body_len,
+    uint64_t data, uint32_t data_len, uint32_t ans_len, vgpu_done_fn *done, void *arg)
 {
 	int s = vgpu_get_slot();
 	struct vgpu_hdr *h;
@@ -295,12 +297,22 @@ static int vgpu_cmd(uint32_t type, const void *body, uint32_t body_len, uint32_t
 		return -1;
 	h = vgpu_req(s);
 	h->type = type;
+	h->flags = flags;
+	if (flags & FLAG_FENCE)
+		h->fence_id = ++vgpu.fence;
 	h->ctx_id = ctx;
 	memcpy(h + 1, body, body_len);
-	if (vgpu_send(s, (uint32_t)sizeof(*h) + body_len, 0, 0, ans_len ? ans_len : sizeof(struct vgpu_hdr),
-	    done, arg) < 0)
+	if (vgpu_send(s, (uint32_t)sizeof(*h) + body_len, data, data_len,
+	    ans_len ? ans_len : sizeof(struct vgpu_hdr), done, arg) < 0)
 		return -1;
 	return s;
+}
+
+/* A command with nothing but its body. */
+static int vgpu_cmd(uint32_t type, const void *body, uint32_t body_len, uint32_t ctx, uint32_t ans_len,
+    vgpu_done_fn *done, void *arg)
+{
+	return vgpu_queue(type, 0, ctx, body, body_len, 0, 0, ans_len, done, arg);
 }
 
 /* A command whose answer matters now (boot, mode changes). */
@@ -373,7 +385,7 @@ static void vgpu_parse_edid(const uint8_t *e, uint32_t size)
 	if (size < 128 || memcmp(e, header, 8))
 		return;
 	for (i = 0; i < 16; i++)
-		if (e[35 + i / 8] & (1u << (i % 8)) && !(i == 12))	/* 1024x768 interlaced: no */
+		if (e[35 + i / 8] & (1u << (i % 8)) && i != 12)	/* 1024x768 interlaced: no */
 			vgpu_add_mode(established[i].width, established[i].height);
 	for (i = 0; i < 8; i++) {
 		uint8_t b0 = e[38 + 2 * i], b1 = e[39 + 2 * i];
@@ -700,18 +712,9 @@ int vgpu_res_destroy(uint32_t ctx, uint32_t res)
 
 int vgpu_submit(uint32_t ctx, uint64_t phys, uint32_t bytes, vgpu_done_fn *done, void *arg)
 {
-	int s = vgpu_get_slot();
-	struct vgpu_hdr *h;
-	uint32_t *size;
+	uint32_t size[2] = { bytes, 0 };
 
-	if (s < 0)
-		return -1;
-	h = vgpu_req(s);
-	h->type = CMD_SUBMIT_3D;
-	h->ctx_id = ctx;
-	size = (uint32_t *)(h + 1);
-	size[0] = bytes;
-	if (vgpu_send(s, sizeof(*h) + 8, phys, bytes, sizeof(struct vgpu_hdr), done, arg) < 0)
+	if (vgpu_queue(CMD_SUBMIT_3D, 0, ctx, size, sizeof(size), phys, bytes, 0, done, arg) < 0)
 		return -1;
 	vgpu.st.submits++;
 	vgpu.st.submitted_bytes += bytes;
@@ -726,20 +729,11 @@ int vgpu_read_back(uint32_t ctx, uint32_t res, uint32_t w, uint32_t h, uint32_t 
 		uint64_t offset;
 		uint32_t resource, level, stride, layer_stride;
 	} body = { 0, 0, 0, w, h, 1, 0, res, 0, stride, 0 };
-	int s = vgpu_get_slot();
-	struct vgpu_hdr *hd;
 
-	if (s < 0)
-		return -1;
-	hd = vgpu_req(s);
-	hd->type = CMD_TRANSFER_FROM_HOST_3D;
 	/* Fenced: QEMU answers once the GPU got there, after the context's
 	 * earlier commands. */
-	hd->flags = FLAG_FENCE;
-	hd->fence_id = ++vgpu.fence;
-	hd->ctx_id = ctx;
-	memcpy(hd + 1, &body, sizeof(body));
-	if (vgpu_send(s, sizeof(*hd) + sizeof(body), 0, 0, sizeof(struct vgpu_hdr), done, arg) < 0)
+	if (vgpu_queue(CMD_TRANSFER_FROM_HOST_3D, FLAG_FENCE, ctx, &body, sizeof(body), 0, 0, 0, done,
+	    arg) < 0)
 		return -1;
 	vgpu.st.reads++;
 	return 0;

@@ -1,7 +1,7 @@
 /*
- * See scanout.h.  The frame the compositor draws in is the display's size;
- * a mode change makes a new one (and a new scan-out), lays the console out
- * again, and tells the executor and the input hub, which tell the apps.
+ * See scanout.h.  The compositor composes straight into the scan-out's
+ * memory; a mode change makes a new scan-out, lays the console out again,
+ * and tells the executor and the input hub, which tell the apps.
  */
 #include "console.h"
 #include "display.h"
@@ -15,12 +15,12 @@
 
 #define SCANOUT_POLL_NS	20000000ull	/* how often the host's display is looked at: 20 ms */
 
+/* The mode is the display's (display_width/height) and the frame the
+ * scan-out's own pixels (vgpu_pixels): nothing of them is kept here. */
 static struct {
 	int active;
-	uint32_t *frame;		/* the scan-out's pixels, composed into */
-	uint32_t *boot_frame;		/* what the display had before */
+	uint32_t *boot_frame;		/* what the display had before, until freed */
 	scanout_resized_fn *resized;
-	uint32_t width, height;
 } so;
 
 static void scanout_present(struct compose_rect r)
@@ -46,26 +46,22 @@ void scanout_output(struct display_out *out)
 
 uint32_t *scanout_frame(void)
 {
-	return so.frame;
+	uint32_t w, h, stride;
+
+	return vgpu_pixels(&w, &h, &stride);
 }
 
 /* The display onto the GPU's current scan-out.  The compositor composes
  * straight into the scan-out's memory (0xAARRGGBB words are B8G8R8X8 bytes
  * to the GPU): no second copy of a frame. */
-static int scanout_attach(void)
+static void scanout_attach(void)
 {
 	struct display_out out;
 
 	scanout_output(&out);
 	display_set_output(&out, out.pixels);
-	if (so.boot_frame) {
-		kfree(so.boot_frame);	/* the frame the firmware's framebuffer had */
-		so.boot_frame = NULL;
-	}
-	so.frame = out.pixels;
-	so.width = out.width;
-	so.height = out.height;
-	return 0;
+	kfree(so.boot_frame);	/* the frame the firmware's framebuffer had (once) */
+	so.boot_frame = NULL;
 }
 
 int scanout_init(uint32_t *boot_frame, scanout_resized_fn *resized)
@@ -78,10 +74,10 @@ int scanout_init(uint32_t *boot_frame, scanout_resized_fn *resized)
 	so.resized = resized;
 	scanout_attach();
 	so.active = 1;
-	if (so.width != w0 || so.height != h0)
+	if (display_width() != w0 || display_height() != h0)
 		console_resize();
-	klog("display: virtio-gpu scan-out %ux%u, %s cursor, damage-only transfers\n", so.width,
-	    so.height, vgpu_has_cursor() ? "hardware" : "composed");
+	klog("display: virtio-gpu scan-out %ux%u, %s cursor, damage-only transfers\n", display_width(),
+	    display_height(), vgpu_has_cursor() ? "hardware" : "composed");
 	return 1;
 }
 
@@ -100,7 +96,7 @@ int scanout_set_mode(uint32_t w, uint32_t h, const char **why)
 		*why = "sizes go from 320x200 to 8192x8192";
 		return -1;
 	}
-	if (w == so.width && h == so.height)
+	if (w == display_width() && h == display_height())
 		return 0;
 	if (vgpu_set_mode(w, h) < 0) {
 		*why = "the GPU refused it, or there is no memory for it";
@@ -129,7 +125,7 @@ void scanout_poll(void)
 		return;
 	klog("display: the host's display is now %ux%u\n", w, h);
 	if (scanout_set_mode(w, h, &why) < 0)
-		klog("display: staying at %ux%u: %s\n", so.width, so.height, why);
+		klog("display: staying at %ux%u: %s\n", display_width(), display_height(), why);
 }
 
 uint32_t scanout_describe(char *buf, uint32_t len)
@@ -141,8 +137,8 @@ uint32_t scanout_describe(char *buf, uint32_t len)
 		return (uint32_t)fmt_snprintf(buf, len, "%ux%u, the firmware's framebuffer (GOP): fixed\n",
 		    display_width(), display_height());
 	n = vgpu_modes(modes, VGPU_MAX_MODES, &pref);
-	at = (uint32_t)fmt_snprintf(buf, len, "%ux%u on virtio-gpu; the host's window: %ux%u\n", so.width,
-	    so.height, pref.width, pref.height);
+	at = (uint32_t)fmt_snprintf(buf, len, "%ux%u on virtio-gpu; the host's window: %ux%u\n",
+	    display_width(), display_height(), pref.width, pref.height);
 	if (!n && at < len)
 		at += (uint32_t)fmt_snprintf(buf + at, len - at, "no EDID: any size from 320x200 works\n");
 	else if (at < len)
@@ -150,7 +146,7 @@ uint32_t scanout_describe(char *buf, uint32_t len)
 	for (i = 0; i < n && at < len; i++)
 		at += (uint32_t)fmt_snprintf(buf + at, len - at, "%s%ux%u%s", i % 8 ? " " : "\n  ",
 		    modes[i].width, modes[i].height,
-		    modes[i].width == so.width && modes[i].height == so.height ? "*" : "");
+		    modes[i].width == display_width() && modes[i].height == display_height() ? "*" : "");
 	if (n && at < len)
 		at += (uint32_t)fmt_snprintf(buf + at, len - at, "\n'resolution WxH' switches (any size works)\n");
 	return MIN(at, len ? len - 1 : 0);
